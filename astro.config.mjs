@@ -2,11 +2,14 @@
 import { defineConfig } from 'astro/config';
 import { unified } from '@astrojs/markdown-remark';
 import starlight from '@astrojs/starlight';
+import { remarkSnippets } from './src/markdown/remark-snippets.ts';
 
 export default defineConfig({
   site: 'https://example.org',
   markdown: {
-    processor: unified({ remarkPlugins: [] }),
+    // Astro 7's default engine (Satteri) runs no remark plugins; the verifier and the site
+    // share one remark stack, so the site uses the unified processor.
+    processor: unified({ remarkPlugins: [[remarkSnippets, { strict: true }]] }),
   },
   integrations: [
     starlight({

@@ -1,0 +1,96 @@
+/**
+ * Glue: the parts of each flake that no page shows, read from `src/flakes/`.
+ *
+ *   src/flakes/NAME/<path>         files of flake NAME; templates have `# slot: SLOT` lines
+ *   src/flakes/NAME.json           optional manifest: { "inputs": { "nur": "nur" } }
+ *   src/flakes/NAME.checks.nix     optional claims that must hold at the eval level
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { z } from 'zod';
+import type { Diagnostic } from './types.ts';
+
+export interface GlueFile {
+  /** Path inside the flake. */
+  path: string;
+  /** Path on disk, relative to the project root: where readers and errors are pointed. */
+  source: string;
+  text: string;
+}
+
+export interface GlueFlake {
+  name: string;
+  files: GlueFile[];
+  /** Input name -> name of the assembled flake that replaces it. */
+  inputs: Record<string, string>;
+  checks?: GlueFile;
+}
+
+const manifestSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  inputs: z.record(z.string(), z.string()).default({}),
+});
+
+export async function loadGlue(dir: string, root: string): Promise<{ flakes: GlueFlake[]; diagnostics: Diagnostic[] }> {
+  if (!existsSync(dir)) return { flakes: [], diagnostics: [] };
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = new Set<string>();
+  for (const entry of entries) {
+    if (entry.isDirectory()) names.add(entry.name);
+    else if (entry.name.endsWith('.checks.nix')) names.add(entry.name.slice(0, -'.checks.nix'.length));
+    else if (entry.name.endsWith('.json')) names.add(entry.name.slice(0, -'.json'.length));
+  }
+
+  const flakes: GlueFlake[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of [...names].sort()) {
+    const flakeDir = join(dir, name);
+    const files = existsSync(flakeDir) ? await readTree(flakeDir, root) : [];
+    const manifestPath = join(dir, `${name}.json`);
+    let inputs: Record<string, string> = {};
+    if (existsSync(manifestPath)) {
+      const source = relative(root, manifestPath);
+      try {
+        const parsed = manifestSchema.safeParse(JSON.parse(await readFile(manifestPath, 'utf8')));
+        if (parsed.success) inputs = parsed.data.inputs;
+        else diagnostics.push(manifestProblem(source, z.prettifyError(parsed.error)));
+      } catch (error) {
+        diagnostics.push(manifestProblem(source, (error as Error).message));
+      }
+    }
+    const checksPath = join(dir, `${name}.checks.nix`);
+    const checks = existsSync(checksPath)
+      ? { path: `${name}.checks.nix`, source: relative(root, checksPath), text: await readFile(checksPath, 'utf8') }
+      : undefined;
+    flakes.push({ name, files, inputs, ...(checks ? { checks } : {}) });
+  }
+  return { flakes, diagnostics };
+}
+
+async function readTree(dir: string, root: string): Promise<GlueFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const files = await Promise.all(
+    entries
+      .filter((entry) => entry.isFile())
+      .map(async (entry) => {
+        const absolute = join(entry.parentPath, entry.name);
+        return {
+          path: relative(dir, absolute).split(sep).join('/'),
+          source: relative(root, absolute),
+          text: await readFile(absolute, 'utf8'),
+        };
+      }),
+  );
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function manifestProblem(file: string, detail: string): Diagnostic {
+  return {
+    reason: `The flake manifest is not valid: ${detail}\nIt takes { "inputs": { "INPUT": "FLAKE" } }, linking an input to another assembled flake.`,
+    file,
+    ruleId: 'manifest',
+    fatal: true,
+  };
+}

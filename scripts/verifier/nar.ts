@@ -1,0 +1,119 @@
+/**
+ * Nix archive (NAR) hashing and store paths, so the verifier can name the store path Nix
+ * will copy an assembled flake to (to map error positions back) and key its cache on the
+ * exact tree, without asking Nix. Pure over an in-memory tree.
+ *
+ * Format: Eelco Dolstra's thesis, ch. 5.2.1; store paths: `makeStorePath` in libstore.
+ */
+import { createHash } from 'node:crypto';
+
+/** A file tree in memory: path ("a/b.nix") -> contents. Only regular, non-executable files. */
+export type Tree = ReadonlyMap<string, string | Uint8Array>;
+
+export function narHash(tree: Tree): Buffer {
+  const hash = createHash('sha256');
+  const str = (s: string | Uint8Array) => {
+    const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(bytes.length));
+    hash.update(length);
+    hash.update(bytes);
+    const padding = (8 - (bytes.length % 8)) % 8;
+    if (padding) hash.update(Buffer.alloc(padding));
+  };
+  const root = toDirectory(tree);
+  str('nix-archive-1');
+  serialise(root, str);
+  return hash.digest();
+}
+
+/** `/nix/store/<hash>-<name>` of a tree added to the store recursively with SHA-256, as flakes are. */
+export function storePathOf(tree: Tree, name = 'source', storeDir = '/nix/store'): string {
+  const fingerprint = `source:sha256:${narHash(tree).toString('hex')}:${storeDir}:${name}`;
+  const digest = createHash('sha256').update(fingerprint).digest();
+  const compressed = Buffer.alloc(20);
+  for (let i = 0; i < digest.length; i++) compressed[i % 20]! ^= digest[i]!;
+  return `${storeDir}/${nixBase32(compressed)}-${name}`;
+}
+
+/** The SRI form Nix prints as `narHash`. */
+export function narHashSri(tree: Tree): string {
+  return `sha256-${narHash(tree).toString('base64')}`;
+}
+
+const BASE32 = '0123456789abcdfghijklmnpqrsvwxyz';
+
+export function nixBase32(bytes: Uint8Array): string {
+  const length = Math.ceil((bytes.length * 8) / 5);
+  let out = '';
+  for (let n = length - 1; n >= 0; n--) {
+    const b = n * 5;
+    const i = Math.floor(b / 8);
+    const j = b % 8;
+    const c = (bytes[i]! >> j) | (i + 1 < bytes.length ? bytes[i + 1]! << (8 - j) : 0);
+    out += BASE32[c & 0x1f];
+  }
+  return out;
+}
+
+export function nixBase32Decode(text: string): Uint8Array {
+  const bytes = new Uint8Array(Math.floor((text.length * 5) / 8));
+  for (let n = 0; n < text.length; n++) {
+    const digit = BASE32.indexOf(text[text.length - 1 - n]!);
+    const b = n * 5;
+    const i = Math.floor(b / 8);
+    const j = b % 8;
+    bytes[i]! |= (digit << j) & 0xff;
+    if (i + 1 < bytes.length) bytes[i + 1]! |= digit >> (8 - j);
+  }
+  return bytes;
+}
+
+interface Directory {
+  entries: Map<string, Directory | string | Uint8Array>;
+}
+
+function toDirectory(tree: Tree): Directory {
+  const root: Directory = { entries: new Map() };
+  for (const [path, contents] of tree) {
+    const parts = path.split('/');
+    let dir = root;
+    for (const part of parts.slice(0, -1)) {
+      let next = dir.entries.get(part);
+      if (!next || !isDirectory(next)) {
+        next = { entries: new Map() };
+        dir.entries.set(part, next);
+      }
+      dir = next;
+    }
+    dir.entries.set(parts.at(-1)!, contents);
+  }
+  return root;
+}
+
+function isDirectory(node: Directory | string | Uint8Array): node is Directory {
+  return typeof node === 'object' && 'entries' in node;
+}
+
+function serialise(node: Directory | string | Uint8Array, str: (s: string | Uint8Array) => void): void {
+  str('(');
+  str('type');
+  if (isDirectory(node)) {
+    str('directory');
+    const names = [...node.entries.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    for (const name of names) {
+      str('entry');
+      str('(');
+      str('name');
+      str(name);
+      str('node');
+      serialise(node.entries.get(name)!, str);
+      str(')');
+    }
+  } else {
+    str('regular');
+    str('contents');
+    str(node);
+  }
+  str(')');
+}

@@ -1,0 +1,184 @@
+/**
+ * Reading Nix's error output and mapping it back to the pages. Pure.
+ *
+ * Nix prints an error as a message plus positions (`at /path/file.nix:12:5:`). Nix 2.8
+ * prints the message first and trace frames after it; Nix >= 2.13 prints `error:`, then the
+ * trace from the outside in, then the innermost `error: message` last. Either way the
+ * position nearest to the message is the most precise one.
+ */
+import type { AssembledFile, AssembledFlake, Diagnostic, Point } from './types.ts';
+
+export interface NixPosition {
+  path: string;
+  line: number;
+  column: number;
+}
+
+export interface NixError {
+  /** The innermost message, without the `error:` prefix, dedented. */
+  message: string;
+  /** Positions, nearest to the message first. */
+  positions: NixPosition[];
+}
+
+const POSITION = /(?:^|\s)at (?:«[^»]*»)?(?<path>\/[^\s:]+):(?<line>\d+):(?<column>\d+):?\s*$/;
+/** `FILE:LINE` inside a message, as nixpkgs prints for callPackage. */
+const EMBEDDED_POSITION = /(?<path>\/nix\/store\/[0-9a-z]{32}-[^\s:'"`]+):(?<line>\d+)(?::(?<column>\d+))?/g;
+// A line that starts an error or a trace frame (Nix >= 2.13 prints `…`, older `...`).
+const ERROR_LINE = /^\s*error:\s?(?<rest>.*)$/;
+const FRAME_LINE = /^\s*(?:…|\.\.\.) /;
+
+export function parseNixError(stderr: string): NixError {
+  const lines = stripAnsi(stderr).split('\n');
+  let main = -1;
+  lines.forEach((line, i) => {
+    const rest = ERROR_LINE.exec(line)?.groups?.rest;
+    if (rest !== undefined && rest.trim() !== '') main = i;
+  });
+  if (main === -1) {
+    return { message: stripAnsi(stderr).trim() || 'Nix failed without a message.', positions: [] };
+  }
+
+  const message: string[] = [ERROR_LINE.exec(lines[main]!)!.groups!.rest!];
+  let end = main + 1;
+  for (; end < lines.length; end++) {
+    const line = lines[end]!;
+    if (line.trim() === '' || POSITION.test(line) || FRAME_LINE.test(line) || /^\s*\d+\|/.test(line)) break;
+    message.push(line.trim());
+  }
+
+  const at = (i: number): NixPosition | undefined => {
+    const m = POSITION.exec(lines[i]!)?.groups;
+    return m ? { path: m.path!, line: Number(m.line), column: Number(m.column) } : undefined;
+  };
+  const own: NixPosition[] = [];
+  for (let i = end; i < lines.length && !FRAME_LINE.test(lines[i]!) && !ERROR_LINE.test(lines[i]!); i++) {
+    const p = at(i);
+    if (p) own.push(p);
+  }
+  const text = message.join('\n');
+  const embedded = [...text.matchAll(EMBEDDED_POSITION)].map((m) => ({
+    path: m.groups!.path!,
+    line: Number(m.groups!.line),
+    column: Number(m.groups!.column ?? 1),
+  }));
+  // Frames nearest the message: after it (Nix 2.8) or before it, walking outwards (newer Nix).
+  const before: NixPosition[] = [];
+  for (let i = main - 1; i >= 0; i--) {
+    const p = at(i);
+    if (p) before.push(p);
+  }
+  const after: NixPosition[] = [];
+  for (let i = end; i < lines.length; i++) {
+    const p = at(i);
+    if (p && !own.includes(p)) after.push(p);
+  }
+  const trace = main > 0 && before.length ? before : after.filter((p) => !own.some((o) => same(o, p)));
+  return { message: text, positions: dedupe([...own, ...embedded, ...trace]) };
+}
+
+/** Where assembled flakes live, on disk and in the store. */
+export interface SourceIndex {
+  /** Directory or store path -> flake whose tree it holds. */
+  roots: ReadonlyMap<string, AssembledFlake>;
+}
+
+export interface MappedPlace {
+  file: string;
+  place: Point;
+  blockId?: string;
+}
+
+/** Maps a position in an assembled file to the page (or glue file) it came from. */
+export function mapPosition(position: NixPosition, index: SourceIndex): MappedPlace | undefined {
+  const found = fileAt(position.path, index);
+  if (!found) return undefined;
+  const origin = found.origins[position.line - 1];
+  if (!origin) return undefined;
+  if (origin.kind === 'glue') return { file: origin.path, place: { line: origin.line, column: position.column } };
+  return {
+    file: origin.page,
+    place: { line: origin.line, column: Math.max(1, position.column + origin.columnOffset) },
+    blockId: origin.blockId,
+  };
+}
+
+function fileAt(path: string, index: SourceIndex): AssembledFile | undefined {
+  for (const [root, flake] of index.roots) {
+    if (!path.startsWith(root + '/')) continue;
+    const relative = path.slice(root.length + 1);
+    return flake.files.find((f) => f.path === relative);
+  }
+  return undefined;
+}
+
+/**
+ * Turns Nix's error output into a diagnostic at the page and line it came from.
+ * `fallback` is where to report it when no position maps (e.g. the block or flake at hand).
+ */
+export function diagnoseNixError(
+  stderr: string,
+  index: SourceIndex,
+  fallback: { file: string; place?: Point; blockId?: string },
+  ruleId: string,
+): Diagnostic {
+  const error = parseNixError(stderr);
+  const positions = [...error.positions, ...optionDefinitions(error.message, index)];
+  const mapped = positions.map((p) => ({ p, m: mapPosition(p, index) }));
+  const primary = optionDefinitions(error.message, index)
+    .map((p) => mapPosition(p, index))
+    .find(Boolean) ?? mapped.find((x) => x.m)?.m;
+  const where = primary ?? fallback;
+  const notes = mapped
+    .filter((x) => x.m && x.m !== primary && !(x.m.file === where.file && x.m.place.line === where.place?.line))
+    .map((x) => `also at ${x.m!.file}:${x.m!.place.line}:${x.m!.place.column}`);
+  const unmapped = mapped.filter((x) => !x.m).map((x) => `in ${x.p.path}:${x.p.line}:${x.p.column}`);
+  return {
+    reason: error.message,
+    file: where.file,
+    ...(where.place ? { place: where.place } : {}),
+    ruleId,
+    ...(where.blockId ? { blockId: where.blockId } : {}),
+    ...(notes.length || unmapped.length ? { notes: [...new Set([...notes, ...unmapped.slice(0, 3)])] } : {}),
+  };
+}
+
+/**
+ * NixOS names a bad option and the file that defines it, but no line. Find the line:
+ * the first binding in that file whose path ends like the option's path.
+ */
+export function optionDefinitions(message: string, index: SourceIndex): NixPosition[] {
+  const option = /option [`‘'"]([^`'’"]+)['’"`]/.exec(message)?.[1];
+  const file = /In [`‘'"](\/[^'’"`]+)['’"`]/.exec(message)?.[1];
+  if (!option || !file) return [];
+  const assembled = fileAt(file, index);
+  if (!assembled) return [];
+  const parts = option.split('.');
+  const lines = assembled.text.split('\n');
+  for (let take = parts.length; take >= 1; take--) {
+    const suffix = parts.slice(parts.length - take).map(escapeRegExp).join('\\s*\\.\\s*');
+    const binding = new RegExp(`(^|[\\s{;.])(${suffix})\\s*=`);
+    for (let i = 0; i < lines.length; i++) {
+      const m = binding.exec(lines[i]!);
+      if (m) return [{ path: file, line: i + 1, column: m.index + m[1]!.length + 1 }];
+    }
+  }
+  return [];
+}
+
+function same(a: NixPosition, b: NixPosition): boolean {
+  return a.path === b.path && a.line === b.line && a.column === b.column;
+}
+
+function dedupe(positions: NixPosition[]): NixPosition[] {
+  return positions.filter((p, i) => positions.findIndex((q) => same(p, q)) === i);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}

@@ -1,0 +1,399 @@
+/**
+ * One verification run: pages -> blocks -> flakes -> Nix -> report. This module wires the
+ * pure parts (extract, assemble, judge) to the impure ones (files, Nix, cache).
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import pLimit from 'p-limit';
+import { assemble, standaloneForms } from './assemble.ts';
+import { cacheKey, fileCache, type Cache } from './cache.ts';
+import { parseCommandBlock } from './commands.ts';
+import { extractBlocks } from './extract.ts';
+import { loadGlue, type GlueFlake } from './glue.ts';
+import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
+import { narHashSri } from './nar.ts';
+import { detectNix, parseFiles, type NixRunner } from './nix.ts';
+import { diagnoseNixError, type SourceIndex } from './nix-output.ts';
+import { pinnedUrl, resolveNixpkgs, type NixpkgsChoice, type ResolvedNixpkgs } from './nixpkgs.ts';
+import { buildReport } from './summary.ts';
+import { answerFlake, type FlakeAnswers } from './stages.ts';
+import type { AssembledFile, AssembledFlake, Block, Diagnostic, Level, Report } from './types.ts';
+import { addFlake, createWorkspace, treeOf, writeTree, writeWrapper } from './workspace.ts';
+
+export interface VerifyOptions {
+  root: string;
+  pages: string[];
+  strict: boolean;
+  /** Glue directory (`src/flakes`). */
+  flakesDir: string;
+  level: Level | undefined;
+  nixpkgs: NixpkgsChoice;
+  ci: boolean;
+  jobs: number;
+  timeout: `${number}s`;
+  cacheDir: string | null;
+  command: string;
+  log: (line: string) => void;
+}
+
+export interface VerifyResult {
+  exitCode: 0 | 1 | 2;
+  report?: Report;
+  flakes: AssembledFlake[];
+  /** Copies of flakes built around expected-failure blocks. */
+  variants: AssembledFlake[];
+  diagnostics: Diagnostic[];
+  /** Page and glue sources by path, for code frames. */
+  sources: Map<string, string>;
+  warning?: string;
+}
+
+const VERIFIER_DIR = import.meta.dirname;
+
+export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  const sources = new Map<string, string>();
+  const blocks: Block[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const page of options.pages) {
+    const text = await readFile(resolve(options.root, page), 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      diagnostics.push({ reason: `No such page: \`${page}\`.`, file: page, ruleId: 'usage', fatal: true });
+      continue;
+    }
+    sources.set(page, text);
+    const extraction = extractBlocks(page, text, { strict: options.strict });
+    blocks.push(...extraction.blocks);
+    diagnostics.push(...extraction.diagnostics);
+  }
+
+  const usesFlakes = blocks.some((b) => b.annotation.role !== 'lint' && b.annotation.role !== 'exempt');
+  const glue: GlueFlake[] = [];
+  if (usesFlakes) {
+    const loaded = await loadGlue(options.flakesDir, options.root);
+    glue.push(...loaded.flakes);
+    diagnostics.push(...loaded.diagnostics);
+    for (const flake of loaded.flakes) {
+      for (const file of [...flake.files, ...(flake.checks ? [flake.checks] : [])]) sources.set(file.source, file.text);
+    }
+  }
+  const assembly = assemble(blocks, glue);
+  diagnostics.push(...assembly.diagnostics, ...commandBlockProblems(blocks));
+  const result = (exitCode: 0 | 1 | 2, extra: Partial<VerifyResult> = {}): VerifyResult => ({
+    exitCode,
+    flakes: assembly.flakes,
+    variants: assembly.variants,
+    diagnostics,
+    sources,
+    ...extra,
+  });
+  if (diagnostics.some((d) => d.fatal)) return result(2);
+
+  const nix = await detectNix(options.timeout);
+  if ('problem' in nix) return result(2, { diagnostics: [...diagnostics, environmentProblem(nix.problem)] });
+
+  const pinned = pinnedUrl(assembly.flakes);
+  if (pinned.problem) return result(2, { diagnostics: [...diagnostics, environmentProblem(pinned.problem)] });
+  const nixpkgs = assembly.flakes.length
+    ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci)
+    : ({ identity: { kind: 'none', label: 'no nixpkgs (parse level only)' }, ref: '' } satisfies ResolvedNixpkgs);
+  if ('problem' in nixpkgs) return result(2, { diagnostics: [...diagnostics, environmentProblem(nixpkgs.problem)] });
+  if (nixpkgs.warning) options.log(`\n!!! ${nixpkgs.warning.replaceAll('\n', '\n!!! ')}\n`);
+
+  const level: Level = options.level ?? (nixpkgs.identity.kind === 'pinned' ? 'build' : 'eval');
+  const ws = await createWorkspace();
+  try {
+    const cache = fileCache(options.cacheDir, ws.dir);
+    const salt = [await verifierHash(), nix.version, nixpkgs.identity, level];
+    const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks });
+    const judged = await run.all(assembly.flakes, assembly.variants);
+    diagnostics.push(...judged.diagnostics);
+    const report = buildReport({
+      command: options.command,
+      nixVersion: nix.version,
+      nixpkgs: nixpkgs.identity,
+      level,
+      blocks,
+      flakes: [...assembly.flakes, ...assembly.variants],
+      judgements: judged.judgements,
+      parseFailures: judged.parseFailures,
+      diagnostics,
+    });
+    const drift = diagnostics.length > 0;
+    return result(drift ? 1 : 0, { report, ...(nixpkgs.warning ? { warning: nixpkgs.warning } : {}) });
+  } finally {
+    await ws.remove();
+  }
+}
+
+interface RunContext {
+  options: VerifyOptions;
+  nix: NixRunner;
+  nixpkgs: ResolvedNixpkgs;
+  ws: Awaited<ReturnType<typeof createWorkspace>>;
+  cache: Cache;
+  /** Everything besides a flake's own trees that its results depend on. */
+  salt: unknown[];
+  level: Level;
+  blocks: Block[];
+}
+
+class Run {
+  private readonly options: VerifyOptions;
+  private readonly nix: NixRunner;
+  private readonly nixpkgs: ResolvedNixpkgs;
+  private readonly ws: RunContext['ws'];
+  private readonly cache: Cache;
+  private readonly salt: unknown[];
+  private readonly level: Level;
+  private readonly blocks: Block[];
+  private readonly index: SourceIndex;
+  private readonly dirs = new Map<string, string>();
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly byId: Map<string, Block>;
+
+  constructor(ctx: RunContext) {
+    ({
+      options: this.options,
+      nix: this.nix,
+      nixpkgs: this.nixpkgs,
+      ws: this.ws,
+      cache: this.cache,
+      salt: this.salt,
+      level: this.level,
+      blocks: this.blocks,
+    } = ctx);
+    this.index = ctx.ws.index;
+    this.limit = pLimit(Math.max(1, ctx.options.jobs));
+    this.byId = new Map(ctx.blocks.map((b) => [b.id, b]));
+  }
+
+  async all(flakes: AssembledFlake[], variants: AssembledFlake[]) {
+    const all = [...flakes, ...variants];
+    for (const flake of all) this.dirs.set(flake.name, await addFlake(this.ws, flake));
+
+    const parse = await this.parse(flakes);
+    const judgements = new Map<string, Judgement>();
+    const diagnostics: Diagnostic[] = [...parse.diagnostics];
+    const broken = (flake: AssembledFlake, seen = new Set<string>()): boolean =>
+      parse.failedFlakes.has(flake.name) ||
+      Object.values(flake.links).some((l) => !seen.has(l) && broken(all.find((f) => f.name === l)!, seen.add(l)));
+
+    await Promise.all(
+      flakes.map((flake) =>
+        this.limit(async () => {
+          if (broken(flake)) {
+            this.progress('✗', flake.name, 'parse', 0);
+            return;
+          }
+          const started = Date.now();
+          const answers = await this.answer(flake);
+          const judgement = judgeFlake(flake, answers.answers, {
+            index: this.index,
+            blocks: this.byId,
+            ...(flake.checks ? { checks: { source: flake.checks, text: await readFile(join(this.options.root, flake.checks), 'utf8') } } : {}),
+            level: this.level,
+          });
+          judgements.set(flake.name, judgement);
+          diagnostics.push(...judgement.diagnostics);
+          const ok = judgement.diagnostics.length === 0;
+          this.progress(ok ? '✓' : '✗', flake.name, judgement.level ?? 'parse', Date.now() - started, answers.cached);
+        }),
+      ),
+    );
+
+    // Expected failures: every variant of a block is evaluated; one must fail as stated.
+    const byBlock = new Map<string, AssembledFlake[]>();
+    for (const variant of variants) byBlock.set(variant.variantOf!, [...(byBlock.get(variant.variantOf!) ?? []), variant]);
+    await Promise.all(
+      [...byBlock].map(([blockId, copies]) =>
+        this.limit(async () => {
+          const started = Date.now();
+          const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'eval')));
+          const problem = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
+          if (problem) diagnostics.push(problem);
+          this.progress(problem ? '✗' : '✓', `${copies[0]!.name}`, 'fails', Date.now() - started, answered.every((a) => a.cached));
+        }),
+      ),
+    );
+    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks };
+  }
+
+  /** Nix's parser over every assembled file and every block on its own, in one process. */
+  private async parse(flakes: AssembledFlake[]) {
+    const started = Date.now();
+    const files = new Map<string, { file: AssembledFile; flake?: string; block?: Block; form?: string }>();
+    for (const flake of flakes) {
+      for (const file of flake.files) {
+        if (file.path.endsWith('.nix')) files.set(join(this.dirs.get(flake.name)!, file.path), { file, flake: flake.name });
+      }
+    }
+    const standalone: AssembledFlake = { name: '(blocks)', files: [], links: {} };
+    const blockDir = join(this.ws.dir, 'blocks');
+    for (const block of this.blocks) {
+      const role = block.annotation.role;
+      if (role !== 'lint' && role !== 'fragment') continue;
+      for (const [form, file] of Object.entries(standaloneForms(block))) {
+        const path = `${block.id.replace(/[^\w.-]+/g, '_')}.${form}.nix`;
+        const placed = { ...file, path };
+        standalone.files.push(placed);
+        files.set(join(blockDir, path), { file: placed, block, form });
+      }
+    }
+    await writeTree(blockDir, standalone.files);
+    this.ws.roots.set(blockDir, standalone);
+
+    const texts = [...files].map(([path, f]) => [path, f.file.text] as const);
+    const key = (text: string) => cacheKey('parse', this.salt[1], text);
+    const failures = new Map<string, string>();
+    const uncached: string[] = [];
+    for (const [path, text] of texts) {
+      const hit = await this.cache.get<{ error: string | null }>(key(text));
+      if (hit === undefined) uncached.push(path);
+      else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
+    }
+    const fresh = uncached.length ? await parseFiles(this.nix, uncached) : new Map<string, string>();
+    for (const path of uncached) {
+      const error = fresh.get(path) ?? null;
+      if (error !== null) failures.set(path, error);
+      await this.cache.set(key(files.get(path)!.file.text), { error: error?.replaceAll(path, '@FILE@') ?? null });
+    }
+
+    const diagnostics: Diagnostic[] = [];
+    const failedFlakes = new Set<string>();
+    const failedBlocks = new Set<string>();
+    // A block on its own passes in either form; it fails when both forms fail.
+    const byBlock = new Map<Block, string[]>();
+    for (const [path, entry] of files) {
+      const error = failures.get(path);
+      if (entry.block) {
+        if (error) byBlock.set(entry.block, [...(byBlock.get(entry.block) ?? []), error]);
+        continue;
+      }
+      if (!error) continue;
+      failedFlakes.add(entry.flake!);
+      diagnostics.push(diagnoseNixError(error, this.index, { file: path }, 'parse'));
+    }
+    for (const [block, errors] of byBlock) {
+      if (errors.length < 2) continue;
+      failedBlocks.add(block.id);
+      // A fragment's own error only matters when its file fails too; lint blocks stand alone.
+      if (block.annotation.role === 'fragment' && !failedFlakes.has(block.annotation.target.flake)) continue;
+      const furthest = errors
+        .map((e) => diagnoseNixError(e, this.index, { file: block.page, place: block.start, blockId: block.id }, 'parse'))
+        .sort((a, b) => (b.place?.line ?? 0) - (a.place?.line ?? 0) || (b.place?.column ?? 0) - (a.place?.column ?? 0))[0]!;
+      diagnostics.push(furthest);
+    }
+    const broken = diagnostics.length;
+    this.progress(broken ? '✗' : '✓', `${files.size} files`, 'parse', Date.now() - started, uncached.length === 0);
+    return { diagnostics: dedupe(diagnostics), failedFlakes, failedBlocks };
+  }
+
+  private async answer(flake: AssembledFlake, level: Level = this.level): Promise<{ answers: FlakeAnswers; cached: boolean }> {
+    const overrides = this.overrides(flake);
+    const commandBlocks = flake.variantOf
+      ? []
+      : this.blocks.filter((b) => b.annotation.role === 'command' && b.annotation.flake === flake.name);
+    const checks = flake.checks ? await readFile(join(this.options.root, flake.checks), 'utf8') : null;
+    const key = cacheKey('flake', this.salt, level, this.treeHash(flake), checks, commandBlocks.map((b) => b.code));
+    const hit = await this.cache.get<FlakeAnswers>(key);
+    if (hit) return { answers: hit, cached: true };
+
+    const dir = this.dirs.get(flake.name)!;
+    const wrapper = await writeWrapper(this.ws, flake.name, dir, flake.checks ? join(this.options.root, flake.checks) : undefined);
+    if (flake.checks) this.indexChecks(wrapper, flake.checks, checks!);
+    const answers = await answerFlake(this.nix, { flake, wrapper, dir, overrides, commandBlocks, level });
+    if (!answers.eval.timedOut) await this.cache.set(key, answers);
+    return { answers, cached: false };
+  }
+
+  /** Inputs to override: nixpkgs everywhere, and linked flakes (recursively). */
+  private overrides(flake: AssembledFlake, prefix = ''): Array<[string, string]> {
+    const out: Array<[string, string]> = this.nixpkgs.ref ? [[`${prefix}nixpkgs`, this.nixpkgs.ref]] : [];
+    for (const [input, linked] of Object.entries(flake.links)) {
+      out.push([`${prefix}${input}`, `path:${this.dirs.get(linked)}`]);
+      const target = this.flakeNamed(linked);
+      if (target) out.push(...this.overrides(target, `${prefix}${input}/`));
+    }
+    return out;
+  }
+
+  private flakeNamed(name: string): AssembledFlake | undefined {
+    for (const flake of this.ws.roots.values()) if (flake.name === name) return flake;
+    return undefined;
+  }
+
+  /** The flake's tree and the trees it links to: everything its evaluation reads. */
+  private treeHash(flake: AssembledFlake): string[] {
+    const linked = Object.values(flake.links).flatMap((name) => {
+      const target = this.flakeNamed(name);
+      return target ? this.treeHash(target) : [name];
+    });
+    return [narHashSri(treeOf(flake)), ...linked];
+  }
+
+  /** Positions in the wrapper's copy of the checks file point at the project's file. */
+  private indexChecks(wrapper: string, source: string, text: string) {
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const file: AssembledFile = {
+      path: 'checks.nix',
+      text,
+      origins: lines.map((_, i) => ({ kind: 'glue', path: source, line: i + 1 })),
+    };
+    this.ws.roots.set(wrapper, { name: `(checks ${source})`, files: [file], links: {} });
+  }
+
+  private progress(mark: string, name: string, level: string, ms: number, cached = false) {
+    const time = cached ? 'cached' : `${(ms / 1000).toFixed(1)}s`;
+    this.options.log(`  ${mark} ${name.padEnd(28)} ${level.padEnd(6)} ${time}`);
+  }
+}
+
+/** Command blocks that cannot be run at all are annotation problems, found before Nix runs. */
+function commandBlockProblems(blocks: Block[]): Diagnostic[] {
+  return blocks.flatMap((block) => {
+    if (block.annotation.role !== 'command') return [];
+    const parsed = parseCommandBlock(block.code);
+    if (parsed.ok) return [];
+    return [
+      {
+        reason: parsed.reason,
+        file: block.page,
+        place: { line: block.codeLine + parsed.offset, column: block.codeColumn },
+        ruleId: 'annotation',
+        blockId: block.id,
+        fatal: true,
+      },
+    ];
+  });
+}
+
+function environmentProblem(reason: string): Diagnostic {
+  return { reason, file: '(environment)', ruleId: 'environment', fatal: true };
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.place?.line}:${d.reason}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Hash of the verifier's own code: a change to it invalidates the cache. */
+async function verifierHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of (await readdir(VERIFIER_DIR)).sort()) {
+    if (!/\.(ts|nix)$/.test(name)) continue;
+    hash.update(name).update(await readFile(join(VERIFIER_DIR, name)));
+  }
+  return hash.digest('hex');
+}
+
+export function defaultJobs(): number {
+  return cpus().length;
+}

@@ -1,0 +1,97 @@
+/**
+ * What Nix is asked for each flake, and the raw answers. Turning answers into diagnostics is
+ * left to `judge.ts`, so cached answers are judged exactly like fresh ones.
+ */
+import type { NixRunner, NixResult } from './nix.ts';
+import { evalFlake, realise, runReaderCommand } from './nix.ts';
+import { parseCommandBlock } from './commands.ts';
+import type { AssembledFlake, Block, Level } from './types.ts';
+
+/** What report.nix returns. */
+export interface EvalReport {
+  packages: Record<string, PackageInfo>;
+  nixosConfigurations: Record<string, { toplevel: string; modulePackages: PackageInfo[] }>;
+  checks: Record<string, boolean>;
+}
+
+export interface PackageInfo {
+  name: string;
+  drvPath: string;
+  sources: string[];
+}
+
+export interface CommandAnswer {
+  blockId: string;
+  offset: number;
+  expected: string;
+  stdout: string;
+  stderr: string;
+  ok: boolean;
+}
+
+/** Raw answers for one flake; stored in the cache as is. */
+export interface FlakeAnswers {
+  eval: NixResult;
+  report?: EvalReport;
+  commands: CommandAnswer[];
+  fetch?: NixResult;
+  build?: NixResult;
+}
+
+export interface FlakeJob {
+  flake: AssembledFlake;
+  /** Wrapper flake (`path:` ref) that evaluates it. */
+  wrapper: string;
+  /** Directory of the flake itself, where reader commands run. */
+  dir: string;
+  /** input path (as for --override-input, without the `target/` prefix) -> flake ref. */
+  overrides: Array<[string, string]>;
+  commandBlocks: Block[];
+  level: Level;
+}
+
+export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeAnswers> {
+  const targetOverrides = job.overrides.map(([input, ref]): [string, string] => [`target/${input}`, ref]);
+  const evaluated = await evalFlake(nix, `path:${job.wrapper}#report`, targetOverrides);
+  const answers: FlakeAnswers = { eval: evaluated, commands: [] };
+  if (!evaluated.ok) return answers;
+  answers.report = JSON.parse(evaluated.stdout) as EvalReport;
+
+  for (const block of job.commandBlocks) {
+    const parsed = parseCommandBlock(block.code);
+    if (!parsed.ok) continue;
+    for (const command of parsed.commands) {
+      const result = await runReaderCommand(nix, command.argv, job.dir, job.overrides);
+      const actual = result.stdout;
+      answers.commands.push({
+        blockId: block.id,
+        offset: command.offset,
+        expected: command.expected,
+        stdout: actual,
+        stderr: result.stderr,
+        ok: result.ok,
+      });
+    }
+  }
+
+  const packages = packagesOf(answers.report);
+  if (job.level === 'fetch' || job.level === 'build') {
+    const sources = [...new Set(packages.flatMap((p) => p.sources))];
+    if (sources.length) {
+      answers.fetch = await realise(nix, sources);
+      if (!answers.fetch.ok) return answers;
+    }
+  }
+  if (job.level === 'build' && packages.length) {
+    answers.build = await realise(nix, [...new Set(packages.map((p) => p.drvPath))]);
+  }
+  return answers;
+}
+
+/** The packages a flake offers: its `packages` and every system's module packages. */
+export function packagesOf(report: EvalReport): PackageInfo[] {
+  return [
+    ...Object.values(report.packages),
+    ...Object.values(report.nixosConfigurations).flatMap((host) => host.modulePackages),
+  ];
+}

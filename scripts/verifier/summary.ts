@@ -1,0 +1,133 @@
+/**
+ * The JSON report: every block with where it went and how far it was verified, every flake
+ * with where each of its lines came from. Pure.
+ */
+import type { Judgement } from './judge.ts';
+import {
+  LEVELS,
+  REPORT_VERSION,
+  type AssembledFile,
+  type AssembledFlake,
+  type Block,
+  type BlockReport,
+  type Diagnostic,
+  type FlakeFileReport,
+  type FlakeReport,
+  type Level,
+  type NixpkgsIdentity,
+  type Report,
+  type Status,
+} from './types.ts';
+
+export interface ReportInput {
+  command: string;
+  nixVersion: string;
+  nixpkgs: NixpkgsIdentity;
+  level: Level;
+  blocks: readonly Block[];
+  flakes: readonly AssembledFlake[];
+  judgements: ReadonlyMap<string, Judgement>;
+  parseFailures: ReadonlySet<string>;
+  diagnostics: readonly Diagnostic[];
+  generatedAt?: string;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const blocks = input.blocks.map((block) => blockReport(block, input));
+  const count = (status: Status) => blocks.filter((b) => b.status === status).length;
+  return {
+    version: REPORT_VERSION,
+    generatedAt: input.generatedAt ?? new Date().toISOString(),
+    command: input.command,
+    nix: { version: input.nixVersion },
+    nixpkgs: input.nixpkgs,
+    levelRequested: input.level,
+    blocks,
+    flakes: input.flakes.map((flake) => flakeReport(flake, input)),
+    diagnostics: [...input.diagnostics],
+    summary: { blocks: blocks.length, verified: count('verified'), failed: count('failed'), exempt: count('exempt') },
+  };
+}
+
+function blockReport(block: Block, input: ReportInput): BlockReport {
+  const { annotation } = block;
+  const diagnostic = input.diagnostics.find((d) => d.blockId === block.id);
+  const target = 'target' in annotation ? annotation.target : undefined;
+  const flake = target?.flake ?? (annotation.role === 'command' ? annotation.flake : null);
+  const judged = flake ? input.judgements.get(flake) : undefined;
+  let level: Level | null = null;
+  let status: Status = 'verified';
+  switch (annotation.role) {
+    case 'exempt':
+      status = 'exempt';
+      break;
+    case 'lint':
+      level = input.parseFailures.has(block.id) ? null : 'parse';
+      break;
+    case 'expected-failure':
+    case 'command':
+      level = judged?.level && !diagnostic ? 'eval' : null;
+      if (!judged && annotation.role === 'command') status = 'not-run';
+      break;
+    default:
+      level = judged?.level ?? 'parse';
+  }
+  if (diagnostic) {
+    status = 'failed';
+    level = levelBelow(diagnostic.ruleId, level);
+  }
+  return {
+    id: block.id,
+    page: block.page,
+    line: block.start.line,
+    column: block.start.column,
+    lang: block.lang,
+    role: annotation.role as BlockReport['role'],
+    flake,
+    file: target?.file ?? null,
+    slot: target?.slot ?? null,
+    level,
+    status,
+    message: diagnostic?.reason ?? null,
+    reason: annotation.role === 'exempt' ? annotation.reason : annotation.role === 'expected-failure' ? annotation.fails : null,
+    code: block.code,
+  };
+}
+
+/** A block that failed at a level was verified up to the level before it. */
+function levelBelow(ruleId: string, reached: Level | null): Level | null {
+  const at = LEVELS.indexOf(ruleId as Level);
+  if (at === -1) return reached === null ? null : reached;
+  return at === 0 ? null : LEVELS[at - 1]!;
+}
+
+function flakeReport(flake: AssembledFlake, input: ReportInput): FlakeReport {
+  const judged = input.judgements.get(flake.name);
+  const failed = judged ? judged.diagnostics.length > 0 : !flake.variantOf;
+  return {
+    name: flake.name,
+    variantOf: flake.variantOf ?? null,
+    files: flake.files.map(fileReport),
+    links: flake.links,
+    level: judged?.level ?? null,
+    status: flake.variantOf ? 'verified' : failed ? 'failed' : 'verified',
+    checks: judged?.checks ?? [],
+    message: judged?.diagnostics[0]?.reason ?? null,
+  };
+}
+
+function fileReport(file: AssembledFile): FlakeFileReport {
+  const segments: FlakeFileReport['segments'] = [];
+  file.origins.forEach((origin, i) => {
+    const line = i + 1;
+    const source = origin.kind === 'glue' ? origin.path : origin.page;
+    const blockId = origin.kind === 'block' ? origin.blockId : undefined;
+    const last = segments.at(-1);
+    if (last && last.origin === origin.kind && last.blockId === blockId && last.source === source && last.to === line - 1) {
+      last.to = line;
+      return;
+    }
+    segments.push({ from: line, to: line, origin: origin.kind, ...(blockId ? { blockId } : {}), source });
+  });
+  return { path: file.path, segments };
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/**
+ * Verifies the Nix snippets of Markdown/MDX pages with real Nix.
+ *
+ *   npm run verify                          the guide (src/content/docs), strict
+ *   npm run verify -- a.md docs/b.mdx       any pages; unannotated blocks are parse-checked
+ *
+ * Exit codes: 0 verified, 1 drift found, 2 usage or environment problem.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { formatDiagnostic, formatSummary } from './verifier/format.ts';
+import { defaultJobs, verify, type VerifyResult } from './verifier/run.ts';
+import { LEVELS, type Level } from './verifier/types.ts';
+import { writeTree } from './verifier/workspace.ts';
+import type { NixpkgsChoice } from './verifier/nixpkgs.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CONTENT = 'src/content/docs';
+
+const HELP = `Usage: npm run verify -- [options] [pages...]
+
+Verifies every Nix code block of the pages with real Nix. Without pages, verifies the
+guide (${CONTENT}) and requires every nix block to be annotated.
+
+Options:
+  --level LEVEL      parse | eval | fetch | build (default: build with real nixpkgs,
+                     eval with a checkout or the stand-in)
+  --nixpkgs PATH     use this nixpkgs checkout instead of the pinned release
+  --offline          use the project's offline nixpkgs stand-in (not nixpkgs)
+  --strict           require annotations on the given pages too
+  --flakes DIR       glue directory (default: src/flakes)
+  --report FILE      write the JSON report
+  --out DIR          write every assembled flake there, as evaluated
+  --jobs N           flakes evaluated at once (default: ${defaultJobs()})
+  --timeout SECONDS  per Nix call (default: 300)
+  --no-cache         do not read or write .cache/verify
+  --quiet            no progress lines
+  -h, --help         this text
+
+Exit codes: 0 all verified, 1 drift found, 2 usage or environment problem.`;
+
+export async function main(argv: string[], log = (s: string) => process.stderr.write(`${s}\n`)): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        level: { type: 'string' },
+        nixpkgs: { type: 'string' },
+        offline: { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
+        flakes: { type: 'string', default: 'src/flakes' },
+        report: { type: 'string' },
+        out: { type: 'string' },
+        jobs: { type: 'string' },
+        timeout: { type: 'string', default: '300' },
+        'no-cache': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    log(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    log(HELP);
+    return 0;
+  }
+  const usage = (message: string) => (log(`error: ${message}\nRun with --help for the options.`), 2);
+  if (values.level !== undefined && !LEVELS.includes(values.level as Level)) {
+    return usage(`--level must be one of ${LEVELS.join(', ')}, not \`${values.level}\`.`);
+  }
+  if (values.offline && values.nixpkgs) return usage('--offline and --nixpkgs exclude each other.');
+  if (values.nixpkgs && !existsSync(values.nixpkgs)) return usage(`--nixpkgs ${values.nixpkgs}: no such directory.`);
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) return usage(`--jobs takes a whole number of at least 1, not \`${values.jobs}\`.`);
+  const timeout = Number(values.timeout);
+  if (!(timeout > 0)) return usage(`--timeout takes a number of seconds, not \`${values.timeout}\`.`);
+
+  const cwd = process.cwd();
+  const guide = positionals.length === 0;
+  const pages = guide ? await pagesUnder(join(ROOT, CONTENT)) : positionals.map((p) => pageName(resolve(cwd, p)));
+  if (pages.length === 0) return usage(guide ? `no pages under ${CONTENT}.` : 'no pages given.');
+
+  const nixpkgs: NixpkgsChoice = values.offline
+    ? { mode: 'offline' }
+    : values.nixpkgs
+      ? { mode: 'path', path: resolve(cwd, values.nixpkgs) }
+      : { mode: 'pinned' };
+  const quiet = values.quiet;
+  const result = await verify({
+    root: ROOT,
+    pages,
+    strict: guide || values.strict,
+    flakesDir: resolve(cwd, values.flakes),
+    level: values.level as Level | undefined,
+    nixpkgs,
+    ci: process.env.CI === 'true' || process.env.CI === '1',
+    jobs,
+    timeout: `${timeout}s`,
+    cacheDir: values['no-cache'] ? null : join(ROOT, '.cache', 'verify'),
+    command: ['npm run verify --', ...argv].join(' ').replace(/ --$/, ''),
+    log: quiet ? () => {} : log,
+  });
+  await writeOutputs(result, values.report, values.out, cwd);
+  for (const diagnostic of result.diagnostics) log(`\n${formatDiagnostic(diagnostic, result.sources)}`);
+  if (result.report) log(`\n${formatSummary(result.report)}`);
+  if (result.warning) log(`!!! ${result.warning.split('\n')[1] ?? result.warning}`);
+  return result.exitCode;
+}
+
+async function writeOutputs(result: VerifyResult, report: string | undefined, out: string | undefined, cwd: string) {
+  if (report && result.report) {
+    const path = resolve(cwd, report);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, JSON.stringify(result.report, null, 2) + '\n');
+  }
+  if (out) {
+    const dir = resolve(cwd, out);
+    await rm(dir, { recursive: true, force: true });
+    for (const flake of [...result.flakes, ...result.variants]) await writeTree(join(dir, flake.name), flake.files);
+  }
+}
+
+/** Pages inside the project are named relative to it; others keep their absolute path. */
+function pageName(path: string): string {
+  const inside = relative(ROOT, path);
+  return inside.startsWith('..') ? path : inside;
+}
+
+async function pagesUnder(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.mdx?$/.test(e.name))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)))
+    .sort();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,138 @@
+/**
+ * Snippet annotations: which flake and file a code block belongs to, or why it is exempt.
+ *
+ * Annotations live in the code-fence meta and use Expressive Code's own meta syntax
+ * (`key="value"`), parsed by Expressive Code's own parser, so the site and the verifier
+ * read the same thing. Problems are collected, never thrown.
+ */
+import { MetaOptions } from '@expressive-code/core';
+import type { Annotation } from '../../scripts/verifier/types.ts';
+
+/** Keys this project adds to the meta syntax. */
+const OWN_KEYS = ['flake', 'title', 'slot', 'skip', 'fails'] as const;
+
+/** Keys Expressive Code and its bundled plugins understand; they pass through untouched. */
+const EXPRESSIVE_CODE_KEYS = [
+  'title',
+  'frame',
+  'mark',
+  'ins',
+  'del',
+  'wrap',
+  'preserveIndent',
+  'hangingIndent',
+  'showLineNumbers',
+  'startLineNumber',
+  'collapse',
+  'collapseStyle',
+  'useDiffSyntax',
+] as const;
+
+const KNOWN_KEYS = new Set<string>([...OWN_KEYS, ...EXPRESSIVE_CODE_KEYS].map((k) => k.toLowerCase()));
+
+/** Languages whose blocks are Nix code. */
+export const NIX_LANGS = new Set(['nix']);
+/** Languages whose blocks may be command blocks (`$ nix …` plus expected output). */
+export const COMMAND_LANGS = new Set(['console', 'sh', 'shell', 'shell-session', 'bash']);
+
+export interface AnnotationResult {
+  annotation: Annotation;
+  /** Problems with the annotation; each is a complete sentence. */
+  problems: string[];
+}
+
+export interface AnnotationOptions {
+  /** Unannotated Nix blocks are an error (true) or parse-checked only (false). */
+  strict: boolean;
+}
+
+/** Reads a code block's language and meta string into an annotation. */
+export function parseAnnotation(
+  lang: string | null | undefined,
+  meta: string | null | undefined,
+  options: AnnotationOptions,
+): AnnotationResult {
+  const problems: string[] = [];
+  const parsed = new MetaOptions(meta ?? '');
+  problems.push(...(parsed.errors ?? []).map((e) => `The code-fence meta could not be read: ${e}.`));
+
+  for (const option of parsed.list()) {
+    if (option.key && !KNOWN_KEYS.has(option.key.toLowerCase())) {
+      problems.push(unknownKeyMessage(option.key));
+    }
+  }
+
+  const get = (key: (typeof OWN_KEYS)[number]) => parsed.getString(key);
+  const flake = get('flake');
+  const file = get('title');
+  const slot = get('slot');
+  const skip = get('skip');
+  const fails = get('fails');
+  const language = (lang ?? '').toLowerCase();
+  const isNix = NIX_LANGS.has(language);
+
+  if (skip !== undefined) {
+    if (!skip.trim()) problems.push('`skip` needs a reason that readers can see, e.g. `skip="needs the hardware"`.');
+    if (fails !== undefined) problems.push('A block cannot be both exempt (`skip`) and an expected failure (`fails`).');
+    const target = flake && file ? { flake, file, ...(slot ? { slot } : {}) } : undefined;
+    return { annotation: { role: 'exempt', reason: skip, ...(target ? { target } : {}) }, problems };
+  }
+
+  if (!isNix) {
+    if (flake !== undefined && COMMAND_LANGS.has(language)) {
+      if (fails !== undefined || slot !== undefined) {
+        problems.push('Command blocks take only `flake`; `slot` and `fails` are for Nix blocks.');
+      }
+      return { annotation: { role: 'command', flake }, problems };
+    }
+    if (flake !== undefined) {
+      problems.push(
+        `\`flake\` is set on a \`${language || 'plain'}\` block. Only \`nix\` blocks and command blocks (${[...COMMAND_LANGS].map((l) => `\`${l}\``).join(', ')}) can belong to a flake.`,
+      );
+    }
+    return { annotation: { role: 'ignored' }, problems };
+  }
+
+  if (flake === undefined && file === undefined && slot === undefined && fails === undefined) {
+    if (options.strict) {
+      problems.push(
+        'This `nix` block has no annotation, so the verifier does not know where it belongs. Add `flake="NAME" title="PATH"` (a whole file), `slot="NAME"` as well (a fragment), `fails="ERROR TEXT"` (an expected failure) or `skip="REASON"` (exempt).',
+      );
+    }
+    return { annotation: { role: 'lint' }, problems };
+  }
+
+  if (!flake) problems.push('`flake` is missing: name the flake this block belongs to, e.g. `flake="simple"`.');
+  if (!file) problems.push('`title` is missing: give the path of the file in the flake, e.g. `title="configuration.nix"`.');
+  if (fails !== undefined && !fails.trim()) {
+    problems.push('`fails` needs the text of the error Nix must print, e.g. `fails="attribute \'x\' missing"`.');
+  }
+  if (!flake || !file) return { annotation: { role: 'lint' }, problems };
+
+  const target = { flake, file, ...(slot ? { slot } : {}) };
+  if (fails !== undefined) return { annotation: { role: 'expected-failure', target, fails }, problems };
+  if (slot !== undefined) return { annotation: { role: 'fragment', target: { ...target, slot } }, problems };
+  return { annotation: { role: 'file', target }, problems };
+}
+
+function unknownKeyMessage(key: string): string {
+  const known = [...OWN_KEYS];
+  const guess = known.find((k) => editDistance(k, key.toLowerCase()) <= 2);
+  const hint = guess ? ` Did you mean \`${guess}\`?` : '';
+  return `Unknown annotation key \`${key}\`.${hint} This project's keys are ${known.map((k) => `\`${k}\``).join(', ')}; Expressive Code's own keys are also allowed.`;
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
