@@ -16,6 +16,7 @@ import { formatDiagnostic, formatSummary } from './verifier/format.ts';
 import { defaultJobs, verify, type VerifyResult } from './verifier/run.ts';
 import { LEVELS, type Level } from './verifier/types.ts';
 import { writeTree } from './verifier/workspace.ts';
+import { displayPath } from './verifier/glue.ts';
 import type { NixpkgsChoice } from './verifier/nixpkgs.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -86,7 +87,7 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
 
   const cwd = process.cwd();
   const guide = positionals.length === 0;
-  const pages = guide ? await pagesUnder(join(ROOT, CONTENT)) : positionals.map((p) => pageName(resolve(cwd, p)));
+  const pages = guide ? await pagesUnder(join(ROOT, CONTENT)) : positionals.map((p) => displayPath(ROOT, resolve(cwd, p)));
   if (pages.length === 0) return usage(guide ? `no pages under ${CONTENT}.` : 'no pages given.');
 
   const nixpkgs: NixpkgsChoice = values.offline
@@ -127,12 +128,6 @@ async function writeOutputs(result: VerifyResult, report: string | undefined, ou
     await rm(dir, { recursive: true, force: true });
     for (const flake of [...result.flakes, ...result.variants]) await writeTree(join(dir, flake.name), flake.files);
   }
-}
-
-/** Pages inside the project are named relative to it; others keep their absolute path. */
-function pageName(path: string): string {
-  const inside = relative(ROOT, path);
-  return inside.startsWith('..') ? path : inside;
 }
 
 async function pagesUnder(dir: string): Promise<string[]> {

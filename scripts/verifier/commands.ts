@@ -1,7 +1,7 @@
 /**
  * Command blocks: `$ nix …` lines, each followed by the output it must print. Pure.
  */
-import { parse } from 'shell-quote';
+import { split } from 'shlex';
 
 export interface ReaderCommand {
   /** The command as the reader types it, without `$ `. */
@@ -28,8 +28,8 @@ export function parseCommandBlock(code: string): CommandParse {
     let text = line.slice(2);
     const start = i;
     while (text.endsWith('\\') && i + 1 < lines.length) text = text.slice(0, -1) + lines[++i]!.trim();
-    const words = parse(text);
-    if (!words.every((w): w is string => typeof w === 'string')) {
+    const words = plainWords(text);
+    if (!words) {
       return {
         ok: false,
         offset: start,
@@ -45,6 +45,17 @@ export function parseCommandBlock(code: string): CommandParse {
   }
   if (commands.length === 0) return { ok: false, offset: 0, reason: 'This command block has no `$ nix …` line.' };
   return { ok: true, commands };
+}
+
+/** The words of a command without shell operators, expansions or unbalanced quotes; else undefined. */
+function plainWords(text: string): string[] | undefined {
+  const unquoted = text.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
+  if (/[|&;<>`$*?(){}]|(^|\s)#/.test(unquoted)) return undefined;
+  try {
+    return split(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Output is compared line by line, ignoring trailing spaces and blank lines at the ends. */

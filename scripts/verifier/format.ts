@@ -12,7 +12,8 @@ export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, str
   if (source !== undefined && d.place) {
     lines.push(
       '',
-      codeFrameColumns(source, { start: d.place }, { linesAbove: 2, linesBelow: 2, highlightCode: false })
+      // @babel/code-frame counts columns from 0; ours count from 1, like Nix and unist.
+      codeFrameColumns(source, { start: { line: d.place.line, column: d.place.column - 1 } }, { linesAbove: 2, linesBelow: 2, highlightCode: false })
         .split('\n')
         .map((l) => `  ${l}`)
         .join('\n'),

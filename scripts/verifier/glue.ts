@@ -51,7 +51,7 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
     const manifestPath = join(dir, `${name}.json`);
     let inputs: Record<string, string> = {};
     if (existsSync(manifestPath)) {
-      const source = relative(root, manifestPath);
+      const source = displayPath(root, manifestPath);
       try {
         const parsed = manifestSchema.safeParse(JSON.parse(await readFile(manifestPath, 'utf8')));
         if (parsed.success) inputs = parsed.data.inputs;
@@ -62,7 +62,7 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
     }
     const checksPath = join(dir, `${name}.checks.nix`);
     const checks = existsSync(checksPath)
-      ? { path: `${name}.checks.nix`, source: relative(root, checksPath), text: await readFile(checksPath, 'utf8') }
+      ? { path: `${name}.checks.nix`, source: displayPath(root, checksPath), text: await readFile(checksPath, 'utf8') }
       : undefined;
     flakes.push({ name, files, inputs, ...(checks ? { checks } : {}) });
   }
@@ -78,12 +78,18 @@ async function readTree(dir: string, root: string): Promise<GlueFile[]> {
         const absolute = join(entry.parentPath, entry.name);
         return {
           path: relative(dir, absolute).split(sep).join('/'),
-          source: relative(root, absolute),
+          source: displayPath(root, absolute),
           text: await readFile(absolute, 'utf8'),
         };
       }),
   );
   return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Inside the project: relative to it, as errors show it; elsewhere: absolute. */
+export function displayPath(root: string, path: string): string {
+  const inside = relative(root, path);
+  return inside.startsWith('..') ? path : inside;
 }
 
 function manifestProblem(file: string, detail: string): Diagnostic {

@@ -132,7 +132,8 @@ export function diagnoseNixError(
   const notes = mapped
     .filter((x) => x.m && x.m !== primary && !(x.m.file === where.file && x.m.place.line === where.place?.line))
     .map((x) => `also at ${x.m!.file}:${x.m!.place.line}:${x.m!.place.column}`);
-  const unmapped = mapped.filter((x) => !x.m).map((x) => `in ${x.p.path}:${x.p.line}:${x.p.column}`);
+  // Positions outside the guide (nixpkgs, the verifier's wrapper) help only when nothing else does.
+  const unmapped = primary ? [] : mapped.filter((x) => !x.m).map((x) => `in ${x.p.path}:${x.p.line}:${x.p.column}`);
   return {
     reason: error.message,
     file: where.file,

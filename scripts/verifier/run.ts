@@ -106,7 +106,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   try {
     const cache = fileCache(options.cacheDir, ws.dir);
     const salt = [await verifierHash(), nix.version, nixpkgs.identity, level];
-    const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks });
+    const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks, sources });
     const judged = await run.all(assembly.flakes, assembly.variants);
     diagnostics.push(...judged.diagnostics);
     const report = buildReport({
@@ -137,6 +137,8 @@ interface RunContext {
   salt: unknown[];
   level: Level;
   blocks: Block[];
+  /** Texts of pages, glue and checks files by their display path. */
+  sources: ReadonlyMap<string, string>;
 }
 
 class Run {
@@ -148,6 +150,7 @@ class Run {
   private readonly salt: unknown[];
   private readonly level: Level;
   private readonly blocks: Block[];
+  private readonly sources: ReadonlyMap<string, string>;
   private readonly index: SourceIndex;
   private readonly dirs = new Map<string, string>();
   private readonly limit: ReturnType<typeof pLimit>;
@@ -163,6 +166,7 @@ class Run {
       salt: this.salt,
       level: this.level,
       blocks: this.blocks,
+      sources: this.sources,
     } = ctx);
     this.index = ctx.ws.index;
     this.limit = pLimit(Math.max(1, ctx.options.jobs));
@@ -192,7 +196,7 @@ class Run {
           const judgement = judgeFlake(flake, answers.answers, {
             index: this.index,
             blocks: this.byId,
-            ...(flake.checks ? { checks: { source: flake.checks, text: await readFile(join(this.options.root, flake.checks), 'utf8') } } : {}),
+            ...(flake.checks ? { checks: { source: flake.checks, text: this.sources.get(flake.checks)! } } : {}),
             level: this.level,
           });
           judgements.set(flake.name, judgement);
@@ -295,15 +299,15 @@ class Run {
     const commandBlocks = flake.variantOf
       ? []
       : this.blocks.filter((b) => b.annotation.role === 'command' && b.annotation.flake === flake.name);
-    const checks = flake.checks ? await readFile(join(this.options.root, flake.checks), 'utf8') : null;
+    const checks = flake.checks ? this.sources.get(flake.checks)! : null;
     const key = cacheKey('flake', this.salt, level, this.treeHash(flake), checks, commandBlocks.map((b) => b.code));
     const hit = await this.cache.get<FlakeAnswers>(key);
     if (hit) return { answers: hit, cached: true };
 
     const dir = this.dirs.get(flake.name)!;
-    const wrapper = await writeWrapper(this.ws, flake.name, dir, flake.checks ? join(this.options.root, flake.checks) : undefined);
-    if (flake.checks) this.indexChecks(wrapper, flake.checks, checks!);
-    const answers = await answerFlake(this.nix, { flake, wrapper, dir, overrides, commandBlocks, level });
+    const wrapper = await writeWrapper(this.ws, flake.name, dir, checks);
+    if (flake.checks) this.indexChecks([wrapper.dir, wrapper.storePath], flake.checks, checks!);
+    const answers = await answerFlake(this.nix, { flake, wrapper: wrapper.dir, dir, overrides, commandBlocks, level });
     if (!answers.eval.timedOut) await this.cache.set(key, answers);
     return { answers, cached: false };
   }
@@ -334,7 +338,7 @@ class Run {
   }
 
   /** Positions in the wrapper's copy of the checks file point at the project's file. */
-  private indexChecks(wrapper: string, source: string, text: string) {
+  private indexChecks(roots: string[], source: string, text: string) {
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
     const file: AssembledFile = {
@@ -342,7 +346,7 @@ class Run {
       text,
       origins: lines.map((_, i) => ({ kind: 'glue', path: source, line: i + 1 })),
     };
-    this.ws.roots.set(wrapper, { name: `(checks ${source})`, files: [file], links: {} });
+    for (const root of roots) this.ws.roots.set(root, { name: `(checks ${source})`, files: [file], links: {} });
   }
 
   private progress(mark: string, name: string, level: string, ms: number, cached = false) {

@@ -54,29 +54,39 @@ export async function addFlake(ws: Workspace & { roots: Map<string, AssembledFla
 
 /**
  * A flake whose input `target` is the flake under test and whose `report` output is
- * what report.nix computes for it.
+ * what report.nix computes for it. Returns its directory and its store path.
  */
-export async function writeWrapper(ws: Workspace, name: string, target: string, checksFile: string | undefined): Promise<string> {
+export async function writeWrapper(
+  ws: Workspace,
+  name: string,
+  target: string,
+  checksText: string | null,
+): Promise<{ dir: string; storePath: string }> {
   const dir = join(ws.dir, 'wrappers', name);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'report.nix'), await readFile(REPORT_NIX));
-  if (checksFile) await writeFile(join(dir, 'checks.nix'), await readFile(checksFile));
-  const checks = checksFile ? 'import ./checks.nix' : 'null';
-  await writeFile(
-    join(dir, 'flake.nix'),
-    `{
+  const files = new Map<string, string>([
+    ['report.nix', await readFile(REPORT_NIX, 'utf8')],
+    ['flake.nix', wrapperFlake(target, checksText !== null)],
+  ]);
+  if (checksText !== null) files.set('checks.nix', checksText);
+  await writeTree(
+    dir,
+    [...files].map(([path, text]) => ({ path, text, origins: [] })),
+  );
+  return { dir, storePath: storePathOf(files) };
+}
+
+function wrapperFlake(target: string, withChecks: boolean): string {
+  return `{
   inputs.target.url = ${JSON.stringify(`path:${target}`)};
   outputs =
     { target, ... }:
     {
       report = import ./report.nix {
         flake = target;
-        checks = ${checks};
+        checks = ${withChecks ? 'import ./checks.nix' : 'null'};
         system = "x86_64-linux";
       };
     };
 }
-`,
-  );
-  return dir;
+`;
 }

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { diagnoseNixError, optionDefinitions, parseNixError, type SourceIndex } from '../../scripts/verifier/nix-output.ts';
+import type { AssembledFlake } from '../../scripts/verifier/types.ts';
+
+const recorded = (name: string) => readFileSync(new URL(`../fixtures/nix-output/${name}.txt`, import.meta.url), 'utf8');
+const STORE = '/nix/store/k14jqr5dc1diz80mg48kbb63w5fc98y8-source';
+
+// b.nix: lines 1-2 and 7 are glue, lines 3-6 come from a fragment at page.mdx:20 (code from line 21, indented by 2).
+const flake: AssembledFlake = {
+  name: 'simple',
+  links: {},
+  files: [
+    {
+      path: 'b.nix',
+      text: '{ kernel }:\n{\n  boot.extraModulePackage = [ ];\n  y = 1;\n  z = 2;\n  x = k.modDirVersio;\n}\n',
+      origins: [
+        { kind: 'glue', path: 'src/flakes/simple/b.nix', line: 1 },
+        { kind: 'glue', path: 'src/flakes/simple/b.nix', line: 2 },
+        ...[0, 1, 2, 3].map((i) => ({ kind: 'block' as const, blockId: 'page.mdx:20', page: 'page.mdx', line: 21 + i, columnOffset: -2 })),
+        { kind: 'glue', path: 'src/flakes/simple/b.nix', line: 4 },
+      ],
+    },
+  ],
+};
+const index: SourceIndex = { roots: new Map([[STORE, flake]]) };
+const fallback = { file: 'flake simple' };
+
+describe('parseNixError', () => {
+  it('reads Nix 2.8: message first, then its position', () => {
+    expect(parseNixError(recorded('nix-2.8-missing-attribute'))).toEqual({
+      message: "attribute 'modDirVersio' missing",
+      positions: [{ path: `${STORE}/b.nix`, line: 6, column: 7 }],
+    });
+  });
+
+  it('reads modern Nix: the innermost error last, then the trace inside out', () => {
+    const error = parseNixError(recorded('nix-modern-missing-attribute'));
+    expect(error.message).toBe("attribute 'modDirVersio' missing");
+    expect(error.positions.map((p) => `${p.path.replace(/^.*-source\//, '')}:${p.line}:${p.column}`)).toEqual([
+      'b.nix:6:9',
+      'b.nix:6:3',
+      'flake.nix:6:7',
+    ]);
+  });
+
+  it('finds positions nixpkgs writes into its messages', () => {
+    expect(parseNixError(recorded('nix-2.8-callpackage')).positions).toEqual([{ path: `${STORE}/b.nix`, line: 3, column: 1 }]);
+  });
+
+  it('keeps a message with no position', () => {
+    expect(parseNixError('error: something odd\n')).toEqual({ message: 'something odd', positions: [] });
+  });
+});
+
+describe('diagnoseNixError', () => {
+  it('points at the page line and column, shifted by the fragment indentation', () => {
+    expect(diagnoseNixError(recorded('nix-2.8-missing-attribute'), index, fallback, 'eval')).toEqual({
+      reason: "attribute 'modDirVersio' missing",
+      file: 'page.mdx',
+      place: { line: 24, column: 5 },
+      ruleId: 'eval',
+      blockId: 'page.mdx:20',
+    });
+    expect(diagnoseNixError(recorded('nix-modern-missing-attribute'), index, fallback, 'eval')).toEqual({
+      reason: "attribute 'modDirVersio' missing",
+      file: 'page.mdx',
+      place: { line: 24, column: 7 },
+      ruleId: 'eval',
+      blockId: 'page.mdx:20',
+    });
+  });
+
+  it('points glue lines at the glue file', () => {
+    const stderr = `error: undefined variable 'kernl'\n\n       at ${STORE}/b.nix:1:3:\n`;
+    expect(diagnoseNixError(stderr, index, fallback, 'parse')).toMatchObject({
+      file: 'src/flakes/simple/b.nix',
+      place: { line: 1, column: 3 },
+    });
+  });
+
+  it('finds the line that defines a NixOS option Nix names without a line', () => {
+    expect(diagnoseNixError(recorded('nix-2.8-option'), index, fallback, 'eval')).toMatchObject({
+      reason: "The option `boot.extraModulePackage' does not exist. Definition values:\n- In `/nix/store/k14jqr5dc1diz80mg48kbb63w5fc98y8-source/b.nix'",
+      file: 'page.mdx',
+      place: { line: 21, column: 1 },
+      blockId: 'page.mdx:20',
+    });
+  });
+
+  it('falls back to the flake when nothing maps, naming the raw position', () => {
+    const stderr = "error: attribute 'x' missing\n\n       at /nix/store/0000000000000000000000000000000b-source/lib.nix:1:1:\n";
+    expect(diagnoseNixError(stderr, index, fallback, 'eval')).toEqual({
+      reason: "attribute 'x' missing",
+      file: 'flake simple',
+      ruleId: 'eval',
+      notes: ['in /nix/store/0000000000000000000000000000000b-source/lib.nix:1:1'],
+    });
+  });
+});
+
+describe('optionDefinitions', () => {
+  it('prefers the longest matching suffix of the option path', () => {
+    const message = "The option `boot.extraModulePackage' does not exist. Definition values:\n- In `" + STORE + "/b.nix'";
+    expect(optionDefinitions(message, index)).toEqual([{ path: `${STORE}/b.nix`, line: 3, column: 3 }]);
+  });
+});
