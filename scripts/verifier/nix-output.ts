@@ -123,11 +123,11 @@ export function diagnoseNixError(
   ruleId: string,
 ): Diagnostic {
   const error = parseNixError(stderr);
-  const positions = [...error.positions, ...optionDefinitions(error.message, index)];
-  const mapped = positions.map((p) => ({ p, m: mapPosition(p, index) }));
-  const primary = optionDefinitions(error.message, index)
-    .map((p) => mapPosition(p, index))
-    .find(Boolean) ?? mapped.find((x) => x.m)?.m;
+  // Messages that name a place without a line come first: Nix's own positions for them point
+  // into nixpkgs, not at the reader's mistake.
+  const named = [...optionDefinitions(error.message, index), ...missingPathReferences(error.message, index)];
+  const mapped = [...named, ...error.positions].map((p) => ({ p, m: mapPosition(p, index) }));
+  const primary = mapped.find((x) => x.m)?.m;
   const where = primary ?? fallback;
   const notes = mapped
     .filter((x) => x.m && x.m !== primary && !(x.m.file === where.file && x.m.place.line === where.place?.line))
@@ -162,6 +162,30 @@ export function optionDefinitions(message: string, index: SourceIndex): NixPosit
     for (let i = 0; i < lines.length; i++) {
       const m = binding.exec(lines[i]!);
       if (m) return [{ path: file, line: i + 1, column: m.index + m[1]!.length + 1 }];
+    }
+  }
+  return [];
+}
+
+/**
+ * A path that does not exist inside a flake (`directory = ../pkgs/linux-package;`): Nix
+ * names the path but not the line. Find the line that spells it.
+ */
+export function missingPathReferences(message: string, index: SourceIndex): NixPosition[] {
+  for (const [, path] of message.matchAll(/['‘`](\/[^'’`]+)['’`]/g)) {
+    for (const [root, flake] of index.roots) {
+      if (!path!.startsWith(root + '/')) continue;
+      const relative = path!.slice(root.length + 1);
+      if (flake.files.some((f) => f.path === relative)) continue;
+      const parts = relative.split('/');
+      for (let take = parts.length; take >= 1; take--) {
+        const needle = parts.slice(parts.length - take).join('/');
+        for (const file of flake.files) {
+          const lines = file.text.split('\n');
+          const line = lines.findIndex((l) => new RegExp(`${escapeRegExp(needle)}(?![\\w./-])`).test(l));
+          if (line !== -1) return [{ path: `${root}/${file.path}`, line: line + 1, column: lines[line]!.indexOf(needle) + 1 }];
+        }
+      }
     }
   }
   return [];

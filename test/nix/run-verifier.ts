@@ -1,0 +1,84 @@
+/**
+ * Runs the verifier's command line on a copy of a fixture, with edits applied, and reads
+ * back what it said. Real Nix, real files: nothing is mocked.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Report } from '../../scripts/verifier/types.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures');
+
+/** Nix as CI runs it: root, no daemon, nothing from binary caches. */
+export const NIX_ENV = {
+  ...process.env,
+  NIX_CONFIG: ['experimental-features = nix-command flakes', 'build-users-group =', 'substituters =', 'sandbox = false'].join('\n'),
+  CI: '',
+};
+
+export interface Edit {
+  page: string;
+  from: string;
+  to: string;
+}
+
+export interface VerifierRun {
+  exitCode: number;
+  stderr: string;
+  report: Report | undefined;
+  dir: string;
+  /** 1-based line of the first line containing `needle` in a page of the copy. */
+  lineOf(page: string, needle: string): Promise<number>;
+  pagePath(page: string): string;
+  cleanup(): Promise<void>;
+}
+
+export async function runVerifier(fixture: string, pages: string[], edits: Edit[], args: string[] = []): Promise<VerifierRun> {
+  const dir = await mkdtemp(join(tmpdir(), `drift-${fixture.replace(/\W/g, '-')}-`));
+  await cp(join(FIXTURES, fixture), dir, { recursive: true });
+  for (const edit of edits) {
+    const path = join(dir, 'pages', edit.page);
+    const text = await readFile(path, 'utf8');
+    if (!text.includes(edit.from)) throw new Error(`fixture ${edit.page} has no ${JSON.stringify(edit.from)}`);
+    await writeFile(path, text.replace(edit.from, edit.to));
+  }
+  const reportPath = join(dir, 'report.json');
+  const argv = [
+    join(ROOT, 'scripts/verify.ts'),
+    '--strict',
+    '--no-cache',
+    '--quiet',
+    '--flakes',
+    join(dir, 'flakes'),
+    '--report',
+    reportPath,
+    ...args,
+    ...pages.map((p) => join(dir, 'pages', p)),
+  ];
+  const { exitCode, stderr } = await new Promise<{ exitCode: number; stderr: string }>((done) => {
+    execFile(process.execPath, argv, { env: NIX_ENV, cwd: ROOT, maxBuffer: 16 << 20 }, (error, _stdout, stderr) => {
+      done({ exitCode: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stderr });
+    });
+  });
+  const report = await readFile(reportPath, 'utf8').then((t) => JSON.parse(t) as Report, () => undefined);
+  const pagePath = (page: string) => join(dir, 'pages', page);
+  return {
+    exitCode,
+    stderr,
+    report,
+    dir,
+    pagePath,
+    async lineOf(page, needle) {
+      const lines = (await readFile(pagePath(page), 'utf8')).split('\n');
+      const index = lines.findIndex((l) => l.includes(needle));
+      if (index === -1) throw new Error(`${page} has no line with ${JSON.stringify(needle)}`);
+      return index + 1;
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export const execFileAsync = promisify(execFile);
