@@ -12,6 +12,14 @@ export interface NixRunner {
   /** Flags added to every `nix` call. */
   flags: string[];
   timeout: `${number}s`;
+  /** Told about every Nix call once it ends (the benchmark replays them). */
+  onCall?: (call: NixCall) => void;
+}
+
+export interface NixCall {
+  argv: string[];
+  cwd: string | undefined;
+  ms: number;
 }
 
 export interface NixResult {
@@ -49,12 +57,14 @@ export async function detectNix(timeout: NixRunner['timeout']): Promise<NixRunne
 }
 
 async function run(nix: NixRunner, args: string[], options: { cwd?: string } = {}): Promise<NixResult> {
+  const started = performance.now();
   const result: ProcessOutput = await $({
     quiet: true,
     nothrow: true,
     timeout: nix.timeout,
     ...(options.cwd ? { cwd: options.cwd } : {}),
   })`${args}`;
+  nix.onCall?.({ argv: args, cwd: options.cwd, ms: performance.now() - started });
   const timedOut = result.signal === 'SIGTERM' && result.exitCode !== 0;
   return {
     ok: result.exitCode === 0,

@@ -36,6 +36,9 @@ export interface VerifyOptions {
   cacheDir: string | null;
   command: string;
   log: (line: string) => void;
+  /** For the benchmark: every Nix call, and the scratch directory is kept. */
+  onNixCall?: NixRunner['onCall'];
+  keepWorkspace?: boolean;
 }
 
 export interface VerifyResult {
@@ -48,6 +51,8 @@ export interface VerifyResult {
   /** Page and glue sources by path, for code frames. */
   sources: Map<string, string>;
   warning?: string;
+  /** The scratch directory, when `keepWorkspace` asked to keep it. */
+  workspace?: string;
 }
 
 const VERIFIER_DIR = import.meta.dirname;
@@ -92,6 +97,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
 
   const nix = await detectNix(options.timeout);
   if ('problem' in nix) return result(2, { diagnostics: [...diagnostics, environmentProblem(nix.problem)] });
+  if (options.onNixCall) nix.onCall = options.onNixCall;
 
   const pinned = pinnedUrl(assembly.flakes);
   if (pinned.problem) return result(2, { diagnostics: [...diagnostics, environmentProblem(pinned.problem)] });
@@ -121,9 +127,13 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       diagnostics,
     });
     const drift = diagnostics.length > 0;
-    return result(drift ? 1 : 0, { report, ...(nixpkgs.warning ? { warning: nixpkgs.warning } : {}) });
+    return result(drift ? 1 : 0, {
+      report,
+      ...(nixpkgs.warning ? { warning: nixpkgs.warning } : {}),
+      ...(options.keepWorkspace ? { workspace: ws.dir } : {}),
+    });
   } finally {
-    await ws.remove();
+    if (!options.keepWorkspace) await ws.remove();
   }
 }
 

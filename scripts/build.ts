@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/**
+ * The main job: verify every snippet of the guide, then build the site from the verifier's
+ * report and assembled flakes. A failed verification stops the build, so no page is
+ * published with stale marks.
+ *
+ *   npm run build                 real nixpkgs (falls back to the stand-in outside CI)
+ *   npm run build -- --offline    the offline stand-in
+ */
+import { resolve } from 'node:path';
+import { $ } from 'zx';
+import { main as verify } from './verify.ts';
+
+export const VERIFY_DIR = '.verify';
+
+const root = resolve(import.meta.dirname, '..');
+const code = await verify(['--report', `${VERIFY_DIR}/report.json`, '--out', `${VERIFY_DIR}/flakes`, ...process.argv.slice(2)]);
+if (code !== 0) {
+  process.stderr.write(`\nThe site was not built: verification failed (exit ${code}).\n`);
+  process.exit(code);
+}
+await $({ cwd: root, stdio: 'inherit' })`astro build`;
