@@ -53,7 +53,7 @@ describe('the fixture guide', () => {
 describe('drift the verifier catches', () => {
   it('a syntax error', async () => {
     const r = await drift([{ page: 'simple.mdx', from: '[ "qc71_laptop" ];', to: '[ "qc71_laptop" ] ];' }]);
-    await expectDriftAt(r, 'simple.mdx', '[ "qc71_laptop" ] ];', /syntax error, unexpected '\]'/, 39);
+    await expectDriftAt(r, 'simple.mdx', '[ "qc71_laptop" ] ];', /syntax error, unexpected '\]'/, 40);
   });
 
   it('an undefined variable', async () => {
@@ -147,7 +147,11 @@ describe('problems with the annotations themselves (exit 2, before any Nix runs)
   it('two blocks for one file', async () => {
     run = await drift([{ page: 'nur.mdx', from: 'title="pkgs/linux-packages/qc71-slimbook-laptop/package.nix"', to: 'title="overlays/linux-packages.nix"' }]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toMatch(/`overlays\/linux-packages.nix` of flake `nur` is already given by the block at .*nur.mdx:22/);
+    const first = await run.lineOf('nur.mdx', 'title="overlays/linux-packages.nix"');
+    const second = await run.lineOf('nur.mdx', 'title="overlays/linux-packages.nix"\n{\n  stdenv');
+    expect(run.stderr).toContain(
+      `${run.pagePath('nur.mdx')}:${second}:1: error [assembly]\n  \`overlays/linux-packages.nix\` of flake \`nur\` is already given by the block at ${run.pagePath('nur.mdx')}:${first}.`,
+    );
   });
 
   it('an unknown annotation key', async () => {

@@ -30,7 +30,7 @@ export interface VerifierRun {
   stderr: string;
   report: Report | undefined;
   dir: string;
-  /** 1-based line of the first line containing `needle` in a page of the copy. */
+  /** 1-based line where `needle` (which may span lines) first starts in a page of the copy. */
   lineOf(page: string, needle: string): Promise<number>;
   pagePath(page: string): string;
   cleanup(): Promise<void>;
@@ -72,10 +72,10 @@ export async function runVerifier(fixture: string, pages: string[], edits: Edit[
     dir,
     pagePath,
     async lineOf(page, needle) {
-      const lines = (await readFile(pagePath(page), 'utf8')).split('\n');
-      const index = lines.findIndex((l) => l.includes(needle));
-      if (index === -1) throw new Error(`${page} has no line with ${JSON.stringify(needle)}`);
-      return index + 1;
+      const text = await readFile(pagePath(page), 'utf8');
+      const index = text.indexOf(needle);
+      if (index === -1) throw new Error(`${page} has no ${JSON.stringify(needle)}`);
+      return text.slice(0, index).split('\n').length;
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };

@@ -1,0 +1,55 @@
+# Offline stand-in for nixpkgs, for the guide's snippet verifier.
+#
+# What it is: a small flake that reproduces, for the interfaces the guide uses,
+# nixpkgs' names, argument conventions and failure messages (lib, callPackage,
+# overlays, stdenv.mkDerivation, fetchers, the Linux kernel package sets,
+# lib.nixosSystem and a small NixOS module system). The verifier passes it as
+# `--override-input nixpkgs path:<this directory>` when real nixpkgs cannot be
+# fetched. Results obtained with it are not nixpkgs results.
+#
+# What it is not: it is not nixpkgs. Its derivations instantiate (drvPath works)
+# but are not buildable: their builders fail on purpose, and fetchers never
+# download. Only the interfaces named in the header comment of each file exist;
+# anything else is missing, and a missing attribute or option here says nothing
+# about real nixpkgs. Package versions are plausible, not current.
+{
+  description = "Offline stand-in for the parts of nixpkgs the guide uses (not nixpkgs; nothing here builds)";
+
+  outputs =
+    { self }:
+    let
+      baseLib = import ./lib;
+
+      lib = baseLib.extend (
+        final: prev: {
+          nixosSystem =
+            args:
+            import ./nixos/lib/eval-config.nix (
+              {
+                lib = final;
+                system = null;
+                modules = args.modules ++ [
+                  { nixpkgs.flake.source = self.outPath; }
+                ];
+              }
+              // removeAttrs args [ "modules" ]
+            );
+        }
+      );
+
+      systems = [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+    in
+    {
+      inherit lib;
+      standinVersion = lib.standinVersion;
+
+      legacyPackages = lib.genAttrs systems (system: import ./. { inherit system; });
+
+      nixosModules = {
+        notDetected = ./nixos/modules/installer/scan/not-detected.nix;
+      };
+    };
+}

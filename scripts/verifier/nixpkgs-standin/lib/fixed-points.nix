@@ -1,0 +1,65 @@
+# Stand-in for nixpkgs' lib/fixed-points.nix: fixed points and extensions
+# (`final: prev:` overlays), the machinery behind overlays and `makeExtensible`.
+# Takes no library functions, so lib/default.nix can build the library with it.
+{ lib }:
+rec {
+  fix =
+    f:
+    let
+      x = f x;
+    in
+    x;
+
+  fix' =
+    f:
+    let
+      x = f x // {
+        __unfix__ = f;
+      };
+    in
+    x;
+
+  # Apply the overlay `f` on top of `rattrs`: `f` sees the final result and the
+  # result of `rattrs`.
+  extends =
+    f: rattrs: final:
+    let
+      prev = rattrs final;
+    in
+    prev // f final prev;
+
+  composeExtensions =
+    f: g: final: prev:
+    let
+      fApplied = f final prev;
+      prev' = prev // fApplied;
+    in
+    fApplied // g final prev';
+
+  composeManyExtensions = builtins.foldl' composeExtensions (final: prev: { });
+
+  # An overlay may also be a plain attribute set or a one-argument function.
+  toExtension =
+    f:
+    if builtins.isFunction f then
+      final: prev:
+      let
+        fPrev = f prev;
+      in
+      if builtins.isFunction fPrev then f final prev else fPrev
+    else
+      final: prev: f;
+
+  makeExtensible = makeExtensibleWithCustomName "extend";
+
+  makeExtensibleWithCustomName =
+    extenderName: rattrs:
+    fix' (
+      self:
+      rattrs self
+      // {
+        ${extenderName} =
+          f: makeExtensibleWithCustomName extenderName (extends (toExtension f) rattrs);
+      }
+    );
+}

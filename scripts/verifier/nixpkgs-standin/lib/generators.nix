@@ -1,0 +1,105 @@
+# Stand-in for nixpkgs' lib/generators.nix: `toPretty`, which error messages use
+# to print definition values the way nixpkgs prints them.
+{ lib }:
+let
+  inherit (builtins)
+    attrNames
+    concatStringsSep
+    isAttrs
+    isBool
+    isFloat
+    isInt
+    isList
+    isPath
+    isString
+    length
+    ;
+in
+{
+  toPretty =
+    {
+      allowPrettyValues ? false,
+      multiline ? true,
+      indent ? "",
+      # Values nested deeper than this print as "<unevaluated>", like nixpkgs'
+      # `withRecursion { depthLimit = 10; throwOnDepthLimit = false; }`.
+      depthLimit ? null,
+    }:
+    let
+      go =
+        depth: indent: v:
+        let
+          introSpace = if multiline then "\n${indent}  " else " ";
+          outroSpace = if multiline then "\n${indent}" else " ";
+          deeper = go (depth + 1) (indent + "  ");
+        in
+        if depthLimit != null && depth > depthLimit then
+          ''"<unevaluated>"''
+        else if isInt v then
+          toString v
+        else if isFloat v then
+          builtins.toJSON v
+        else if isString v then
+          let
+            lines = builtins.filter (x: !isList x) (builtins.split "\n" v);
+            escapeSingleline = lib.escape [
+              "\\"
+              "\""
+              "\${"
+            ];
+            escapeMultiline = builtins.replaceStrings [ "\${" "''" ] [ "''\${" "'''" ];
+            singlelineResult = "\"" + concatStringsSep "\\n" (map escapeSingleline lines) + "\"";
+            escapedLines = map escapeMultiline lines;
+            lastLine = lib.last escapedLines;
+            multilineResult =
+              "''"
+              + introSpace
+              + concatStringsSep introSpace (lib.init escapedLines)
+              + (if lastLine == "" then outroSpace else introSpace + lastLine)
+              + "''";
+          in
+          if multiline && length lines > 1 then multilineResult else singlelineResult
+        else if isBool v then
+          lib.boolToString v
+        else if v == null then
+          "null"
+        else if isPath v then
+          toString v
+        else if isList v then
+          if v == [ ] then
+            "[ ]"
+          else
+            "[" + introSpace + concatStringsSep introSpace (map deeper v) + outroSpace + "]"
+        else if lib.isFunction v then
+          let
+            fna = lib.functionArgs v;
+            showFnas = concatStringsSep ", " (
+              lib.mapAttrsToList (name: hasDefVal: if hasDefVal then name + "?" else name) fna
+            );
+          in
+          if fna == { } then "<function>" else "<function, args: {${showFnas}}>"
+        else if isAttrs v then
+          if allowPrettyValues && v ? __pretty && v ? val then
+            v.__pretty v.val
+          else if v == { } then
+            "{ }"
+          else if lib.isDerivation v then
+            "<derivation ${v.name or "???"}>"
+          else
+            "{"
+            + introSpace
+            + concatStringsSep introSpace (
+              map (
+                name:
+                "${lib.escapeNixIdentifier name} = ${
+                  builtins.addErrorContext "while evaluating an attribute `${name}`" (deeper v.${name})
+                };"
+              ) (attrNames v)
+            )
+            + outroSpace
+            + "}"
+        else
+          abort "generators.toPretty: should never happen (v = ${v})";
+    in
+    go 0 indent;
+}

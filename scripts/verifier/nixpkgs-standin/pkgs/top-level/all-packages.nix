@@ -1,0 +1,138 @@
+# Stand-in for nixpkgs' pkgs/top-level/all-packages.nix (with the parts of
+# stage.nix that give pkgs `callPackage`, `newScope`, `extend` and `appendOverlays`).
+# `final` is the package set after every overlay.
+{
+  lib,
+  hostPlatform,
+  config,
+  overlays,
+  nixpkgsFun,
+}:
+final:
+let
+  callPackage = final.callPackage;
+  baseStdenv = import ../stdenv { inherit lib config hostPlatform; };
+in
+{
+  inherit lib config;
+  pkgs = final;
+  path = ../..;
+  system = hostPlatform.system;
+  inherit (final.stdenv) hostPlatform buildPlatform targetPlatform;
+  buildPackages = final;
+  pkgsBuildBuild = final;
+  pkgsBuildHost = final;
+  pkgsHostTarget = final;
+
+  newScope = extra: lib.callPackageWith (final // extra);
+  callPackages = lib.callPackagesWith final;
+  callPackage = final.newScope { };
+
+  extend = f: final.appendOverlays [ f ];
+  appendOverlays =
+    extraOverlays:
+    if extraOverlays == [ ] then final else nixpkgsFun { overlays = overlays ++ extraOverlays; };
+
+  inherit (lib) recurseIntoAttrs dontRecurseIntoAttrs makeOverridable;
+
+  stdenv = baseStdenv // {
+    cc = final.gcc;
+  };
+  stdenvNoCC = final.stdenv;
+
+  gcc =
+    baseStdenv.mkDerivation {
+      pname = "gcc-wrapper";
+      version = "14.3.0";
+      meta.platforms = lib.platforms.all;
+    }
+    // {
+      targetPrefix = "";
+      isGNU = true;
+      isClang = false;
+      bintools = final.binutils;
+    };
+  binutils = baseStdenv.mkDerivation {
+    pname = "binutils-wrapper";
+    version = "2.44";
+    meta.platforms = lib.platforms.all;
+  };
+
+  inherit (import ../build-support/fetchers.nix { inherit lib hostPlatform; })
+    fetchurl
+    fetchzip
+    fetchgit
+    fetchFromGitHub
+    ;
+
+  inherit (import ../build-support/trivial-builders.nix { inherit lib; inherit (final) stdenv; })
+    runCommandWith
+    runCommand
+    runCommandLocal
+    runCommandNoCC
+    writeTextFile
+    writeText
+    writeScript
+    writeShellScript
+    writeShellScriptBin
+    symlinkJoin
+    buildEnv
+    ;
+
+  inherit (import ../tools.nix { inherit lib; inherit (final) stdenv; })
+    bc
+    bison
+    coreutils
+    elfutils
+    flex
+    gnumake
+    hello
+    kmod
+    libelf
+    nix-update
+    openssl
+    pahole
+    perl
+    zstd
+    ;
+
+  deterministic-uname = callPackage ../linux/deterministic-uname.nix { };
+
+  # As nixpkgs: the command that updates a package, for passthru.updateScript.
+  nix-update-script =
+    {
+      attrPath ? null,
+      extraArgs ? [ ],
+    }:
+    [ "${final.nix-update}/bin/nix-update" ]
+    ++ extraArgs
+    ++ lib.optional (attrPath != null) attrPath;
+
+  # The kernel modules of a system, as NixOS installs them.
+  aggregateModules =
+    modules:
+    final.symlinkJoin {
+      name = "kernel-modules";
+      paths = modules;
+    };
+
+  linuxKernel = lib.recurseIntoAttrs (callPackage ./linux-kernels.nix { });
+  kernelPackagesExtensions = [ ];
+
+  linuxPackagesFor = final.linuxKernel.packagesFor;
+  linuxPackages = final.linuxKernel.packageAliases.linux_default;
+  linuxPackages_latest = final.linuxKernel.packageAliases.linux_latest;
+  linuxPackages_6_1 = final.linuxKernel.packages.linux_6_1;
+  linuxPackages_6_6 = final.linuxKernel.packages.linux_6_6;
+  linuxPackages_6_12 = final.linuxKernel.packages.linux_6_12;
+  linuxPackages_6_18 = final.linuxKernel.packages.linux_6_18;
+
+  linux = final.linuxPackages.kernel;
+  linux_latest = final.linuxPackages_latest.kernel;
+  inherit (final.linuxKernel.kernels)
+    linux_6_1
+    linux_6_6
+    linux_6_12
+    linux_6_18
+    ;
+}

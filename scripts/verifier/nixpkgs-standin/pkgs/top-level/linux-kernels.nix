@@ -1,0 +1,65 @@
+# Stand-in for nixpkgs' pkgs/top-level/linux-kernels.nix. As in nixpkgs, it takes
+# the final (post-overlay) `linuxKernel` as an argument, so `packages` and
+# `packageAliases` are built through whatever `packagesFor` an overlay installed.
+{
+  lib,
+  linuxKernel,
+  newScope,
+  kernelPackagesExtensions,
+}:
+{
+  kernels = lib.recurseIntoAttrs (
+    lib.makeExtensible (
+      self:
+      let
+        callPackage = newScope self;
+        kernel = version: callPackage ../linux/kernel.nix { inherit version; };
+      in
+      {
+        linux_6_1 = kernel "6.1.158";
+        linux_6_6 = kernel "6.6.114";
+        linux_6_12 = kernel "6.12.55";
+        linux_6_18 = kernel "6.18.1";
+      }
+    )
+  );
+
+  # Kernel modules are tied to one kernel: this builds the set of them for `kernel`.
+  packagesFor =
+    kernel:
+    lib.makeExtensible (
+      lib.extends (lib.composeManyExtensions kernelPackagesExtensions) (self: {
+        callPackage = newScope self;
+        inherit kernel;
+        inherit (kernel)
+          stdenv
+          kernelOlder
+          kernelAtLeast
+          isZen
+          isHardened
+          isLibre
+          ;
+        kernelModuleMakeFlags = kernel.commonMakeFlags ++ [
+          "KBUILD_OUTPUT=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build"
+        ];
+
+        qc71_laptop = self.callPackage ../linux/qc71_laptop.nix { };
+      })
+    );
+
+  packages = lib.recurseIntoAttrs (
+    lib.mapAttrs (name: kernel: lib.recurseIntoAttrs (linuxKernel.packagesFor kernel)) {
+      inherit (linuxKernel.kernels)
+        linux_6_1
+        linux_6_6
+        linux_6_12
+        linux_6_18
+        ;
+    }
+  );
+
+  packageAliases = {
+    linux_default = linuxKernel.packages.linux_6_12;
+    linux_latest = linuxKernel.packages.linux_6_18;
+  };
+}
