@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { formatDiagnostic, formatSummary } from './verifier/format.ts';
 import { defaultJobs, verify, type VerifyResult } from './verifier/run.ts';
 import { LEVELS, type Level } from './verifier/types.ts';
-import { writeTree } from './verifier/workspace.ts';
+import { removeWorkspacesSync, writeTree } from './verifier/workspace.ts';
 import { displayPath } from './verifier/glue.ts';
 import type { NixpkgsChoice } from './verifier/nixpkgs.ts';
 
@@ -140,5 +140,11 @@ async function pagesUnder(dir: string): Promise<string[]> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeWorkspacesSync();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
   process.exitCode = await main(process.argv.slice(2));
 }

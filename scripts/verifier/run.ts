@@ -201,7 +201,6 @@ class Run {
             this.progress('✗', flake.name, 'parse', 0);
             return;
           }
-          const started = Date.now();
           const answers = await this.answer(flake);
           const judgement = judgeFlake(flake, answers.answers, {
             index: this.index,
@@ -211,8 +210,7 @@ class Run {
           });
           judgements.set(flake.name, judgement);
           diagnostics.push(...judgement.diagnostics);
-          const ok = judgement.diagnostics.length === 0;
-          this.progress(ok ? '✓' : '✗', flake.name, judgement.level ?? 'parse', Date.now() - started, answers.cached);
+          if (answers.cached) this.progress(judgement.diagnostics.length ? '✗' : '✓', flake.name, judgement.level ?? 'parse', 0, true);
         }),
       ),
     );
@@ -224,7 +222,7 @@ class Run {
       [...byBlock].map(([blockId, copies]) =>
         this.limit(async () => {
           const started = Date.now();
-          const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'eval')));
+          const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'eval', false)));
           const problem = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
           if (problem) diagnostics.push(problem);
           this.progress(problem ? '✗' : '✓', `${copies[0]!.name}`, 'fails', Date.now() - started, answered.every((a) => a.cached));
@@ -304,7 +302,7 @@ class Run {
     return { diagnostics: dedupe(diagnostics), failedFlakes, failedBlocks };
   }
 
-  private async answer(flake: AssembledFlake, level: Level = this.level): Promise<{ answers: FlakeAnswers; cached: boolean }> {
+  private async answer(flake: AssembledFlake, level: Level = this.level, showStages = true): Promise<{ answers: FlakeAnswers; cached: boolean }> {
     const overrides = this.overrides(flake);
     const commandBlocks = flake.variantOf
       ? []
@@ -317,7 +315,16 @@ class Run {
     const dir = this.dirs.get(flake.name)!;
     const wrapper = await writeWrapper(this.ws, flake.name, dir, checks);
     if (flake.checks) this.indexChecks([wrapper.dir, wrapper.storePath], flake.checks, checks!);
-    const answers = await answerFlake(this.nix, { flake, wrapper: wrapper.dir, dir, overrides, commandBlocks, level });
+    const onStage = (stage: string, ok: boolean, ms: number) => this.progress(ok ? '✓' : '✗', flake.name, stage, ms);
+    const answers = await answerFlake(this.nix, {
+      flake,
+      wrapper: wrapper.dir,
+      dir,
+      overrides,
+      commandBlocks,
+      level,
+      ...(showStages ? { onStage } : {}),
+    });
     if (!answers.eval.timedOut) await this.cache.set(key, answers);
     return { answers, cached: false };
   }
@@ -361,7 +368,7 @@ class Run {
 
   private progress(mark: string, name: string, level: string, ms: number, cached = false) {
     const time = cached ? 'cached' : `${(ms / 1000).toFixed(1)}s`;
-    this.options.log(`  ${mark} ${name.padEnd(28)} ${level.padEnd(6)} ${time}`);
+    this.options.log(`  ${mark} ${name.padEnd(28)} ${level.padEnd(8)} ${time}`);
   }
 }
 

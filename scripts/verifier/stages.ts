@@ -4,7 +4,7 @@
  */
 import type { NixRunner, NixResult } from './nix.ts';
 import { evalFlake, realise, runReaderCommand } from './nix.ts';
-import { parseCommandBlock } from './commands.ts';
+import { normaliseOutput, parseCommandBlock } from './commands.ts';
 import type { AssembledFlake, Block, Level } from './types.ts';
 
 /** What report.nix returns. */
@@ -48,12 +48,20 @@ export interface FlakeJob {
   overrides: Array<[string, string]>;
   commandBlocks: Block[];
   level: Level;
+  /** Told as each stage ends: `eval`, `commands`, `fetch`, `build`. */
+  onStage?: (stage: string, ok: boolean, ms: number) => void;
 }
 
 export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeAnswers> {
+  let started = performance.now();
+  const stage = (name: string, ok: boolean) => {
+    job.onStage?.(name, ok, performance.now() - started);
+    started = performance.now();
+  };
   const targetOverrides = job.overrides.map(([input, ref]): [string, string] => [`target/${input}`, ref]);
   const evaluated = await evalFlake(nix, `path:${job.wrapper}#report`, targetOverrides);
   const answers: FlakeAnswers = { eval: evaluated, commands: [] };
+  stage('eval', evaluated.ok);
   if (!evaluated.ok) return answers;
   answers.report = JSON.parse(evaluated.stdout) as EvalReport;
 
@@ -73,17 +81,20 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
       });
     }
   }
+  if (job.commandBlocks.length) stage('commands', answers.commands.every((c) => c.ok && normaliseOutput(c.stdout) === c.expected));
 
   const packages = packagesOf(answers.report);
   if (job.level === 'fetch' || job.level === 'build') {
     const sources = [...new Set(packages.flatMap((p) => p.sources))];
     if (sources.length) {
       answers.fetch = await realise(nix, sources);
+      stage('fetch', answers.fetch.ok);
       if (!answers.fetch.ok) return answers;
     }
   }
   if (job.level === 'build' && packages.length) {
     answers.build = await realise(nix, [...new Set(packages.map((p) => p.drvPath))]);
+    stage('build', answers.build.ok);
   }
   return answers;
 }

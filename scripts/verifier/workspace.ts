@@ -2,6 +2,7 @@
  * The verifier's scratch directory: assembled flakes as plain trees, the wrapper flakes that
  * evaluate them, and stand-alone copies of blocks for the parser. Removed after every run.
  */
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,16 +19,29 @@ export interface Workspace {
   remove(): Promise<void>;
 }
 
+/** Scratch directories not yet removed, for `removeWorkspacesSync` on an interrupt. */
+const live = new Set<string>();
+
 export async function createWorkspace(): Promise<Workspace & { roots: Map<string, AssembledFlake> }> {
   const dir = await mkdtemp(join(tmpdir(), 'nix-verify-'));
+  live.add(dir);
   const roots = new Map<string, AssembledFlake>();
   return {
     dir,
     roots,
     index: { roots },
     flakeDir: (name) => join(dir, 'flakes', name),
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove: async () => {
+      await rm(dir, { recursive: true, force: true });
+      live.delete(dir);
+    },
   };
+}
+
+/** Removes every scratch directory still there; for signal handlers, which cannot wait. */
+export function removeWorkspacesSync(): void {
+  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  live.clear();
 }
 
 export function treeOf(flake: AssembledFlake): Map<string, string> {

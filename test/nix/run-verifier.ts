@@ -6,7 +6,6 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { Report } from '../../scripts/verifier/types.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -23,6 +22,8 @@ export interface Edit {
   page: string;
   from: string;
   to: string;
+  /** Replace every occurrence, not just the first. */
+  all?: boolean;
 }
 
 export interface VerifierRun {
@@ -36,19 +37,25 @@ export interface VerifierRun {
   cleanup(): Promise<void>;
 }
 
-export async function runVerifier(fixture: string, pages: string[], edits: Edit[], args: string[] = []): Promise<VerifierRun> {
+export async function runVerifier(
+  fixture: string,
+  pages: string[],
+  edits: Edit[],
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<VerifierRun> {
   const dir = await mkdtemp(join(tmpdir(), `drift-${fixture.replace(/\W/g, '-')}-`));
   await cp(join(FIXTURES, fixture), dir, { recursive: true });
   for (const edit of edits) {
     const path = join(dir, 'pages', edit.page);
     const text = await readFile(path, 'utf8');
     if (!text.includes(edit.from)) throw new Error(`fixture ${edit.page} has no ${JSON.stringify(edit.from)}`);
-    await writeFile(path, text.replace(edit.from, edit.to));
+    await writeFile(path, edit.all ? text.replaceAll(edit.from, edit.to) : text.replace(edit.from, edit.to));
   }
   const reportPath = join(dir, 'report.json');
   const argv = [
     join(ROOT, 'scripts/verify.ts'),
-    '--strict',
+    ...(fixture === 'lint' ? [] : ['--strict']),
     '--no-cache',
     '--quiet',
     '--flakes',
@@ -59,7 +66,7 @@ export async function runVerifier(fixture: string, pages: string[], edits: Edit[
     ...pages.map((p) => join(dir, 'pages', p)),
   ];
   const { exitCode, stderr } = await new Promise<{ exitCode: number; stderr: string }>((done) => {
-    execFile(process.execPath, argv, { env: NIX_ENV, cwd: ROOT, maxBuffer: 16 << 20 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, argv, { env: { ...NIX_ENV, ...env }, cwd: ROOT, maxBuffer: 16 << 20 }, (error, _stdout, stderr) => {
       done({ exitCode: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stderr });
     });
   });
@@ -80,5 +87,3 @@ export async function runVerifier(fixture: string, pages: string[], edits: Edit[
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
-
-export const execFileAsync = promisify(execFile);

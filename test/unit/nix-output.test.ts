@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diagnoseNixError, optionDefinitions, parseNixError, type SourceIndex } from '../../scripts/verifier/nix-output.ts';
+import {
+  diagnoseNixError,
+  missingPathReferences,
+  optionDefinitions,
+  parseNixError,
+  type SourceIndex,
+} from '../../scripts/verifier/nix-output.ts';
 import type { AssembledFlake } from '../../scripts/verifier/types.ts';
 
 const recorded = (name: string) => readFileSync(new URL(`../fixtures/nix-output/${name}.txt`, import.meta.url), 'utf8');
@@ -103,5 +109,31 @@ describe('optionDefinitions', () => {
   it('prefers the longest matching suffix of the option path', () => {
     const message = "The option `boot.extraModulePackage' does not exist. Definition values:\n- In `" + STORE + "/b.nix'";
     expect(optionDefinitions(message, index)).toEqual([{ path: `${STORE}/b.nix`, line: 3, column: 3 }]);
+  });
+});
+
+describe('missingPathReferences', () => {
+  const overlay: AssembledFlake = {
+    name: 'nur',
+    links: {},
+    files: [
+      {
+        path: 'overlays/default.nix',
+        text: 'final: prev: {\n  x = import ../pkgs/linux-package;\n}\n',
+        origins: [1, 2, 3].map((line) => ({ kind: 'glue' as const, path: 'o.nix', line })),
+      },
+    ],
+  };
+  const nur: SourceIndex = { roots: new Map([[STORE, overlay]]) };
+
+  it('finds the line that spells a path Nix could not find', () => {
+    const message = `getting status of '${STORE}/pkgs/linux-package': No such file or directory`;
+    expect(missingPathReferences(message, nur)).toEqual([{ path: `${STORE}/overlays/default.nix`, line: 2, column: 17 }]);
+    expect(diagnoseNixError(`error: ${message}\n`, nur, fallback, 'eval')).toMatchObject({ file: 'o.nix', place: { line: 2, column: 17 } });
+  });
+
+  it('ignores paths outside the flakes and paths that exist', () => {
+    expect(missingPathReferences("getting status of '/etc/nothing'", nur)).toEqual([]);
+    expect(missingPathReferences(`reading '${STORE}/overlays/default.nix'`, nur)).toEqual([]);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Which nixpkgs a run uses, and the zero-config mode for pages the project did not write.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
+
+const PAGES = ['simple.mdx', 'nur.mdx'];
+const STANDIN = new URL('../../scripts/verifier/nixpkgs-standin', import.meta.url).pathname;
+// A pin Nix fails to fetch at once, on any network: how unreachable nixpkgs looks.
+const UNREACHABLE: Edit[] = ['simple.mdx', 'nur.mdx'].map((page) => ({
+  page,
+  from: 'github:NixOS/nixpkgs/nixos-26.05',
+  to: 'path:/nonexistent/nixpkgs',
+  all: true,
+}));
+
+let run: VerifierRun | undefined;
+afterEach(async () => {
+  await run?.cleanup();
+  run = undefined;
+});
+
+describe('nixpkgs', () => {
+  it('in CI, unreachable nixpkgs is an environment problem, not a quiet fallback', async () => {
+    run = await runVerifier('drift', PAGES, UNREACHABLE, [], { CI: 'true' });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('nixpkgs (`path:/nonexistent/nixpkgs`) could not be fetched');
+    expect(run.stderr).toContain('ask for the stand-in with --offline');
+  });
+
+  it('outside CI, it falls back to the stand-in, loudly, and the report says so', async () => {
+    run = await runVerifier('drift', PAGES, UNREACHABLE);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('Falling back to the OFFLINE STAND-IN: results are not checked against nixpkgs.');
+    expect(run.report!.nixpkgs).toMatchObject({ kind: 'standin' });
+    expect(run.report!.levelRequested).toBe('eval');
+  });
+
+  it('--nixpkgs takes a checkout and names it', async () => {
+    run = await runVerifier('drift', PAGES, [], ['--nixpkgs', STANDIN]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.report!.nixpkgs).toMatchObject({ kind: 'path', path: STANDIN, label: `nixpkgs checkout ${STANDIN}` });
+  });
+
+  it('without Nix, says what to install', async () => {
+    run = await runVerifier('drift', PAGES, [], ['--offline'], { PATH: '/nonexistent' });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('Nix is not installed or not on PATH');
+  });
+});
+
+describe('zero-config mode', () => {
+  it('parse-checks unannotated blocks as expressions or bindings, and points at the broken one', async () => {
+    run = await runVerifier('lint', ['notes.md'], [], []);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const line = await run.lineOf('notes.md', '};');
+    expect(run.report!.diagnostics).toHaveLength(1);
+    expect(run.report!.diagnostics[0]).toMatchObject({ file: run.pagePath('notes.md'), place: { line, column: 1 }, ruleId: 'parse' });
+    expect(run.report!.blocks.map((b) => [b.line, b.role, b.status])).toEqual([
+      [5, 'lint', 'verified'],
+      [11, 'lint', 'verified'],
+      [18, 'lint', 'failed'],
+    ]);
+    expect(run.report!.nixpkgs.kind).toBe('none');
+  });
+});
