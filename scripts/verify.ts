@@ -38,7 +38,8 @@ Options:
   --out DIR          write every assembled flake there, as evaluated
   --jobs N           flakes evaluated at once (default: ${defaultJobs()})
   --timeout SECONDS  per Nix call (default: 300)
-  --no-cache         do not read or write .cache/verify
+  --cache DIR        where results are cached (default: .cache/verify)
+  --no-cache         neither read nor write the cache
   --quiet            no progress lines
   -h, --help         this text
 
@@ -60,6 +61,7 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
         out: { type: 'string' },
         jobs: { type: 'string' },
         timeout: { type: 'string', default: '300' },
+        cache: { type: 'string', default: '.cache/verify' },
         'no-cache': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -106,7 +108,7 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
     ci: process.env.CI === 'true' || process.env.CI === '1',
     jobs,
     timeout: `${timeout}s`,
-    cacheDir: values['no-cache'] ? null : join(ROOT, '.cache', 'verify'),
+    cacheDir: values['no-cache'] ? null : resolve(ROOT, values.cache),
     command: ['npm run verify --', ...argv].join(' ').replace(/ --$/, ''),
     log: quiet ? () => {} : log,
   });

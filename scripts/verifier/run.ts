@@ -308,7 +308,9 @@ class Run {
       ? []
       : this.blocks.filter((b) => b.annotation.role === 'command' && b.annotation.flake === flake.name);
     const checks = flake.checks ? this.sources.get(flake.checks)! : null;
-    const key = cacheKey('flake', this.salt, level, this.treeHash(flake), checks, commandBlocks.map((b) => b.code));
+    // Answers name their command blocks by id (page:line), so the ids are part of the key.
+    const commands = commandBlocks.map((b) => [b.id, b.codeLine, b.code]);
+    const key = cacheKey('flake', this.salt, level, this.treeHash(flake), checks, commands);
     const hit = await this.cache.get<FlakeAnswers>(key);
     if (hit) return { answers: hit, cached: true };
 

@@ -1,6 +1,9 @@
 /**
  * Which nixpkgs a run uses, and the zero-config mode for pages the project did not write.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
 
@@ -46,6 +49,24 @@ describe('nixpkgs', () => {
     run = await runVerifier('drift', PAGES, [], ['--offline'], { PATH: '/nonexistent' });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('Nix is not installed or not on PATH');
+  });
+});
+
+describe('the cache', () => {
+  it('never answers a page whose blocks moved with stale answers', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'verify-cache-'));
+    try {
+      const first = await runVerifier('drift', PAGES, [], ['--offline', '--cache', cache]);
+      expect(first.exitCode, first.stderr).toBe(0);
+      await first.cleanup();
+      // Two blank lines before the command block move it; the flake itself is unchanged.
+      run = await runVerifier('drift', PAGES, [{ page: 'simple.mdx', from: 'Check it:', to: 'Check it:\n\n' }], ['--offline', '--cache', cache]);
+      expect(run.exitCode, run.stderr).toBe(0);
+      const line = await run.lineOf('simple.mdx', '```console flake="simple"');
+      expect(run.report!.blocks.find((b) => b.line === line)).toMatchObject({ role: 'command', status: 'verified' });
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });
 

@@ -56,7 +56,7 @@ export async function runVerifier(
   const argv = [
     join(ROOT, 'scripts/verify.ts'),
     ...(fixture === 'lint' ? [] : ['--strict']),
-    '--no-cache',
+    ...(args.includes('--cache') ? [] : ['--no-cache']),
     '--quiet',
     '--flakes',
     join(dir, 'flakes'),
