@@ -1,0 +1,17 @@
+# Claims the guide makes about the system of approach 2, which uses the NUR repository.
+{ flake, system }:
+
+let
+  inherit (flake.nixosConfigurations.hero) config;
+  inherit (config.boot.kernelPackages) kernel;
+  modules = builtins.filter (
+    p: (p.pname or null) == "qc71-slimbook-laptop"
+  ) config.boot.extraModulePackages;
+  kdir = "KDIR=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build";
+in
+{
+  "the module is in boot.extraModulePackages" = builtins.length modules == 1;
+  "qc71_laptop is in boot.kernelModules" = builtins.elem "qc71_laptop" config.boot.kernelModules;
+  "the module's KDIR points at the system kernel's modDirVersion" =
+    modules != [ ] && builtins.all (p: builtins.elem kdir p.makeFlags) modules;
+}
