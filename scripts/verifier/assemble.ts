@@ -91,9 +91,8 @@ export function assemble(blocks: readonly Block[], glue: readonly GlueFlake[]): 
     for (const dependent of flakes) {
       for (const [input, linked] of Object.entries(dependent.links)) {
         if (linked !== target.flake) continue;
-        const { checks: _claims, ...rest } = dependent;
         variants.push({
-          ...rest,
+          ...dependent,
           name: `${dependent.name}~${variant.name}`,
           variantOf: block.id,
           links: { ...dependent.links, [input]: variant.name },
@@ -141,8 +140,8 @@ function buildFlake(s: FlakeSpec, replacement: Block | undefined): { flake: Asse
     ...(replacement ? { variantOf: replacement.id } : {}),
     files,
     links: { ...s.glue?.inputs },
-    // Checks are claims about the flake as the guide shows it, not about a broken copy.
-    ...(s.glue?.checks && !replacement ? { checks: s.glue.checks.source } : {}),
+    // A copy keeps the claims: an expected failure may be a claim that stops holding.
+    ...(s.glue?.checks ? { checks: s.glue.checks.source } : {}),
   };
   return { flake, diagnostics: replacement ? [] : diagnostics };
 }

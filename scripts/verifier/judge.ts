@@ -74,23 +74,38 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
   return { level, diagnostics, checks };
 }
 
-/** An expected failure holds when some copy of the flake fails with the given text. */
+/**
+ * An expected failure holds when some copy of the flake fails with the given text: an error
+ * from Nix, or a declared check that no longer holds (`Check failed: "claim" does not hold.`).
+ */
 export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswers[]): Diagnostic | undefined {
   if (block.annotation.role !== 'expected-failure') return undefined;
   const expected = squash(block.annotation.fails);
-  const failures = answers.filter((a) => !a.eval.ok);
-  if (failures.some((a) => squash(a.eval.stderr).includes(expected))) return undefined;
+  const failures = answers.flatMap(failureTexts);
+  if (failures.some((text) => squash(text).includes(expected))) return undefined;
   const base = { file: block.page, place: block.start, ruleId: 'expected-failure', blockId: block.id };
   if (failures.length === 0) {
     return {
       ...base,
-      reason: `This block is shown as failing with \`${block.annotation.fails}\`, but Nix evaluated it without error. If the mistake it shows no longer fails, update the page.`,
+      reason: `This block is shown as failing with \`${block.annotation.fails}\`, but Nix evaluated it without error and every declared check held. If the mistake it shows no longer fails, update the page.`,
     };
   }
   return {
     ...base,
-    reason: `This block is shown as failing with \`${block.annotation.fails}\`, but Nix failed with something else:\n${parseNixError(failures[0]!.eval.stderr).message}`,
+    reason: `This block is shown as failing with \`${block.annotation.fails}\`, but it failed with something else:\n${failures[0]}`,
   };
+}
+
+function failureTexts(answers: FlakeAnswers): string[] {
+  if (!answers.eval.ok || !answers.report) return [parseNixError(answers.eval.stderr).message, answers.eval.stderr];
+  return Object.entries(answers.report.checks)
+    .filter(([, holds]) => !holds)
+    .map(([name]) => checkFailure(name));
+}
+
+/** How a claim that does not hold is worded, in diagnostics and for `fails` to match. */
+export function checkFailure(name: string): string {
+  return `Check failed: "${name}" does not hold.`;
 }
 
 function flakeFallback(flake: AssembledFlake): { file: string; place?: Point; blockId?: string } {
@@ -104,7 +119,7 @@ function flakeFallback(flake: AssembledFlake): { file: string; place?: Point; bl
 function failedCheck(name: string, flake: AssembledFlake, checks: JudgeContext['checks']): Diagnostic {
   const line = checks ? checks.text.split('\n').findIndex((l) => l.includes(JSON.stringify(name))) + 1 : 0;
   return {
-    reason: `Check failed in flake \`${flake.name}\`: "${name}" does not hold.`,
+    reason: `${checkFailure(name)} (flake \`${flake.name}\`)`,
     file: checks?.source ?? `flake ${flake.name}`,
     ...(line > 0 ? { place: { line, column: 1 } } : {}),
     ruleId: 'check',

@@ -97,6 +97,12 @@ describe('drift the verifier catches', () => {
     await expectDriftAt(r, 'simple.mdx', 'fails=', /but Nix evaluated it without error/, 1);
   });
 
+  it('a mistake shown as breaking a declared claim that stops breaking it', async () => {
+    const r = await drift([{ page: 'simple.mdx', from: 'boot.kernelModules = [ "qc71-slimbook-laptop" ];', to: 'boot.kernelModules = [ "qc71_laptop" ];' }]);
+    const found = await expectDriftAt(r, 'simple.mdx', `fails='"qc71_laptop is in boot.kernelModules" does not hold'`, /every declared check held/, 1);
+    expect(found.ruleId).toBe('expected-failure');
+  });
+
   it('a command whose output changed', async () => {
     const r = await drift([{ page: 'simple.mdx', from: 'boot.kernelModules = [ "qc71_laptop" ];', to: 'boot.kernelModules = [ "qc71-laptop" ];' }]);
     const found = await expectDriftAt(r, 'simple.mdx', '$ nix eval .#nixosConfigurations.hero', /output of this command changed/, 1);
