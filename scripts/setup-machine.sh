@@ -12,9 +12,11 @@ need=()
 command -v nix >/dev/null || need+=(nix-bin)
 command -v chromium >/dev/null || need+=(chromium)
 command -v git >/dev/null || need+=(git)
+# Screenshots need at least one font.
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 if [ "${#need[@]}" -gt 0 ]; then
   apt-get update -q
-  apt-get install -y -q --no-install-recommends "${need[@]}"
+  apt-get install -y -q "${need[@]}"
 fi
 
 # Debian's Nix runs without a daemon. As root, with no nix-daemon, it needs no build users
