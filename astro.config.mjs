@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import { unified } from '@astrojs/markdown-remark';
 import starlight from '@astrojs/starlight';
 import { remarkSnippets } from './src/markdown/remark-snippets.ts';
+import { verifiedSnippets } from './src/lib/starlight-verified-snippets.ts';
 
 export default defineConfig({
   site: 'https://example.org',
@@ -14,6 +15,9 @@ export default defineConfig({
   integrations: [
     starlight({
       title: 'Kernel modules with Nix',
+      description: 'Package an out-of-tree Linux kernel module for NixOS, with every Nix snippet checked by real Nix.',
+      // Marks under code blocks, whole-file views, flake downloads (src/lib, src/components).
+      plugins: [verifiedSnippets()],
     }),
   ],
 });

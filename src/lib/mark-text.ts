@@ -1,0 +1,93 @@
+/**
+ * The words of a verification mark: pure functions from report data to the text readers see,
+ * shared by the marks under code blocks and the verification page.
+ */
+import type { BlockReport, Level, NixpkgsIdentity, Report, Status } from '../../scripts/verifier/types.ts';
+
+const LEVEL_WORDS: Record<Level, string> = {
+  parse: 'parsed',
+  eval: 'evaluated',
+  fetch: 'fetched',
+  build: 'built',
+};
+
+/** What each level means, for tooltips and the verification page. */
+export const LEVEL_MEANINGS: Record<Level, string> = {
+  parse: 'Nix parsed the file this block belongs to',
+  eval: 'Nix evaluated the flake this block belongs to',
+  fetch: 'Nix also fetched every source the flake needs, checking its hash',
+  build: 'Nix also built the derivations of the flake',
+};
+
+export function levelWord(level: Level | null): string {
+  return level ? LEVEL_WORDS[level] : 'not run';
+}
+
+/**
+ * The nixpkgs a run used, as readers see it. A stand-in run is an offline stand-in, never
+ * "nixpkgs": it only imitates the parts of nixpkgs the guide uses. A parse-only run used none.
+ */
+export function nixpkgsText(nixpkgs: NixpkgsIdentity): string {
+  if (nixpkgs.kind === 'standin') return `offline stand-in ${shortId(nixpkgs.version)}`;
+  if (nixpkgs.kind === 'none') return nixpkgs.label;
+  return /nixpkgs/i.test(nixpkgs.label) ? nixpkgs.label : `nixpkgs ${nixpkgs.label}`;
+}
+
+/** `sha256-Kq09QHcn2P/trt8…=` → `Kq09QHcn`; short versions stay as they are. */
+function shortId(version: string): string {
+  const bare = version.replace(/^sha256-/, '');
+  return bare.length > 12 ? bare.slice(0, 8) : bare;
+}
+
+export function nixText(report: Pick<Report, 'nix'>): string {
+  return `Nix ${report.nix.version}`;
+}
+
+/** The headline of a block's mark, e.g. "Built", "Fails as expected", "Not verified". */
+export function markHeadline(block: Pick<BlockReport, 'role' | 'status' | 'level'>): string {
+  if (block.role === 'exempt' || block.status === 'exempt') return 'Not verified';
+  if (block.status === 'not-run') return 'Not run';
+  if (block.status === 'failed') return 'Failed';
+  if (block.role === 'expected-failure') return `Fails as expected (${levelWord(block.level)})`;
+  if (block.role === 'command') return 'Output checked';
+  return capitalise(levelWord(block.level));
+}
+
+export function statusWord(status: Status): string {
+  return status === 'not-run' ? 'not run' : status;
+}
+
+/** A stable HTML id for a block on the verification page, e.g. `block-simple-42`. */
+export function blockAnchor(block: Pick<BlockReport, 'page' | 'line'>): string {
+  return `block-${slugPart(stripDocsDir(block.page))}-${block.line}`;
+}
+
+/** A stable HTML id for a flake on the verification page. */
+export function flakeAnchor(name: string): string {
+  return `flake-${slugPart(name)}`;
+}
+
+/** `src/content/docs/guide/simple.mdx` → `guide/simple.mdx`. */
+export function stripDocsDir(page: string): string {
+  return page.replace(/^src\/content\/docs\//, '');
+}
+
+function slugPart(text: string): string {
+  return text
+    .replace(/\.mdx?$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Line ranges (`1-4`, `7`) of a file's segments that satisfy `keep`, in the syntax of
+ * Expressive Code's line markers.
+ */
+export function lineRanges<S extends { from: number; to: number }>(segments: S[], keep: (s: S) => boolean): string[] {
+  return segments.filter(keep).map((s) => (s.from === s.to ? `${s.from}` : `${s.from}-${s.to}`));
+}

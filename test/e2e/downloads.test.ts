@@ -1,0 +1,101 @@
+/**
+ * Flake downloads: every assembled flake (variants excepted) has an archive that unpacks to
+ * exactly the tree the verifier evaluated, downloaded through the page's own link; flakes
+ * that use other flakes offer those too.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { extract } from 'tar';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Report } from '../../scripts/verifier/types.ts';
+import { pageUrl, readReport, siteBlocks } from './support/report.ts';
+import { VERIFY_DIR } from './support/site.ts';
+import { e2eFixture } from './support/fixture.ts';
+
+const fixture = e2eFixture();
+let report: Report;
+
+/** The site and browser, and the report the site was built from (read after the build). */
+async function ready() {
+  const started = await fixture.ready();
+  report = readReport();
+  return started;
+}
+let scratch: string;
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'e2e-downloads-'));
+});
+afterAll(async () => {
+  await fixture.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Every file under `dir`: relative path → bytes and mode. */
+function tree(dir: string): Map<string, { bytes: Buffer; executable: boolean }> {
+  const files = new Map<string, { bytes: Buffer; executable: boolean }>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, e.name);
+      if (e.isDirectory()) walk(path);
+      else files.set(relative(dir, path).split(sep).join('/'), { bytes: readFileSync(path), executable: (statSync(path).mode & 0o111) !== 0 });
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+test('each assembled flake downloads from the verification page and unpacks to exactly the verified tree', async () => {
+  const { url, context } = await ready();
+  const flakes = report.flakes.filter((f) => f.variantOf === null);
+  expect(flakes.length).toBeGreaterThan(0);
+  const page = await context.newPage();
+  await page.goto(`${url}/verification/`);
+  for (const flake of flakes) {
+    const link = page.locator(`.vs-card[data-flake="${flake.name}"] a.vs-download-primary`);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const archive = join(scratch, `${flake.name}.tar.gz`);
+    await download.saveAs(archive);
+    const out = join(scratch, flake.name);
+    rmSync(out, { recursive: true, force: true });
+    await import('node:fs').then((fs) => fs.mkdirSync(out, { recursive: true }));
+    await extract({ file: archive, cwd: out });
+    expect(readdirSync(out), `${flake.name}: one top-level directory`).toEqual([flake.name]);
+
+    const got = tree(join(out, flake.name));
+    const want = tree(join(VERIFY_DIR, 'flakes', flake.name));
+    expect([...got.keys()].sort(), flake.name).toEqual([...want.keys()].sort());
+    for (const [path, file] of want) {
+      expect.soft(got.get(path)?.bytes.equals(file.bytes), `${flake.name}/${path}: same bytes`).toBe(true);
+      expect.soft(got.get(path)?.executable, `${flake.name}/${path}: same executable bit`).toBe(file.executable);
+    }
+  }
+  await page.close();
+});
+
+test('variant flakes (expected failures) are not offered for download', async () => {
+  const { url } = await ready();
+  for (const variant of report.flakes.filter((f) => f.variantOf !== null)) {
+    const response = await fetch(`${url}/downloads/${encodeURIComponent(variant.name)}.tar.gz`);
+    expect.soft(response.status, variant.name).toBe(404);
+    await response.arrayBuffer();
+  }
+});
+
+test('a block of a flake that uses other assembled flakes offers all of them', async () => {
+  const { url, context } = await ready();
+  const linked = report.flakes.filter((f) => f.variantOf === null && Object.keys(f.links).length > 0);
+  expect(linked.length, 'approach 2: the system flake uses the NUR repository').toBeGreaterThan(0);
+  for (const flake of linked) {
+    const block = siteBlocks(report).find((b) => b.flake === flake.name && b.role !== 'exempt');
+    if (!block) continue;
+    const page = await context.newPage();
+    await page.goto(url + pageUrl(block.page));
+    const hrefs = await page.locator(`.vs[data-block="${block.id}"] a.vs-download`).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const name of [flake.name, ...Object.values(flake.links)]) {
+      expect.soft(hrefs, `${block.id} offers ${name}`).toContain(`/downloads/${name}.tar.gz`);
+    }
+    await page.close();
+  }
+});

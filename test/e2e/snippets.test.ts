@@ -1,0 +1,187 @@
+/**
+ * Code blocks as readers get them: every annotated block has a verification mark with the
+ * level and the nixpkgs identity of the report, the copy button copies exactly the verified
+ * text, and fragments offer their whole assembled file with the glue marked.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { BlockReport, Report } from '../../scripts/verifier/types.ts';
+import { pageUrl, readReport, siteBlocks } from './support/report.ts';
+import { VERIFY_DIR } from './support/site.ts';
+import { e2eFixture } from './support/fixture.ts';
+
+const HEADLINES = { parse: 'Parsed', eval: 'Evaluated', fetch: 'Fetched', build: 'Built' } as const;
+
+const fixture = e2eFixture();
+let report: Report;
+
+/** The site and browser, and the report the site was built from (read after the build). */
+async function ready() {
+  const started = await fixture.ready();
+  report = readReport();
+  return started;
+}
+
+afterAll(async () => {
+  await fixture.close();
+});
+
+async function open(path: string): Promise<Page> {
+  const { url, context } = await ready();
+  const page = await context.newPage();
+  await page.goto(url + path);
+  return page;
+}
+
+function mark(page: Page, block: BlockReport): Locator {
+  return page.locator(`.vs[data-block="${block.id}"]`);
+}
+
+/** The Expressive Code block a mark belongs to: the one right before it. */
+function codeBlockOf(page: Page, block: BlockReport): Locator {
+  return mark(page, block).locator('xpath=preceding-sibling::*[1]');
+}
+
+/** Makes a block visible: selects the Starlight tab it is in, if any. */
+async function reveal(page: Page, block: BlockReport): Promise<void> {
+  const panel = await mark(page, block).evaluate((el) => el.closest('[role="tabpanel"]')?.id ?? null);
+  if (panel) await page.locator(`[role="tab"][href="#${panel}"]`).click();
+}
+
+function byPage(blocks: BlockReport[]): Map<string, BlockReport[]> {
+  const map = new Map<string, BlockReport[]>();
+  for (const b of blocks) map.set(b.page, [...(map.get(b.page) ?? []), b]);
+  return map;
+}
+
+describe('verification marks', () => {
+  test('every annotated block has exactly one mark, right after its code block', async () => {
+    await ready();
+    for (const [pagePath, blocks] of byPage(siteBlocks(report))) {
+      const page = await open(pageUrl(pagePath));
+      expect.soft(await page.locator('.vs').count(), pagePath).toBe(blocks.length);
+      for (const block of blocks) {
+        await expect.soft(mark(page, block).count(), block.id).resolves.toBe(1);
+        const cls = await codeBlockOf(page, block).getAttribute('class');
+        expect.soft(cls, `${block.id}: the element before the mark`).toContain('expressive-code');
+      }
+      await page.close();
+    }
+  });
+
+  test('each mark shows the level, the nixpkgs identity and the Nix version, or the exemption reason', async () => {
+    await ready();
+    const standin = report.nixpkgs.kind === 'standin';
+    for (const [pagePath, blocks] of byPage(siteBlocks(report))) {
+      const page = await open(pageUrl(pagePath));
+      for (const block of blocks) {
+        const m = mark(page, block);
+        const badge = (await m.locator('.vs-level').textContent())!;
+        if (block.status === 'exempt') {
+          expect.soft(badge, block.id).toBe('Not verified');
+          expect.soft(await m.locator('.vs-reason').textContent(), block.id).toBe(block.reason);
+          continue;
+        }
+        if (block.role === 'command') expect.soft(badge, block.id).toBe('Output checked');
+        else expect.soft(badge.toLowerCase(), block.id).toContain(HEADLINES[block.level!].toLowerCase());
+        const nixpkgs = (await m.locator('.vs-nixpkgs').textContent())!;
+        if (standin) {
+          expect.soft(nixpkgs, block.id).toMatch(/^offline stand-in/);
+          expect.soft(nixpkgs, block.id).not.toMatch(/nixpkgs/i);
+        } else {
+          // Pinned and path runs show the verifier's label as is (it names nixpkgs already).
+          expect.soft(nixpkgs, block.id).toContain(report.nixpkgs.label);
+        }
+        expect.soft(await m.locator('.vs-nix').textContent(), block.id).toBe(`Nix ${report.nix.version}`);
+        if (block.role === 'expected-failure') {
+          expect.soft(await m.locator('.vs-fails').textContent(), block.id).toBe(block.reason);
+        }
+      }
+      await page.close();
+    }
+  });
+
+  test('each mark links to its row on the verification page, which gives page, line, flake, level and status', async () => {
+    await ready();
+    const blocks = siteBlocks(report);
+    const first = await open(pageUrl(blocks[0]!.page));
+    const href = await mark(first, blocks[0]!).locator('a.vs-badge').getAttribute('href');
+    expect(href).toMatch(/^\/verification\/#block-/);
+    await first.close();
+
+    const page = await open('/verification/');
+    for (const block of report.blocks) {
+      const row = page.locator(`tr[data-block="${block.id}"]`);
+      await expect.soft(row.count(), block.id).resolves.toBe(1);
+      const cells = await row.locator('td').allTextContents();
+      expect.soft(cells[0], block.id).toBe(String(block.line));
+      if (block.flake && block.role !== 'exempt') expect.soft(cells[2], block.id).toContain(block.flake);
+      if (block.file && block.role !== 'exempt') expect.soft(cells[2], block.id).toContain(block.file);
+      expect.soft(cells[4], block.id).toContain(block.status === 'not-run' ? 'not run' : block.status);
+    }
+    const facts = await page.locator('.vs-facts').textContent();
+    expect(facts).toContain(report.nix.version);
+    expect(await page.getByText(report.command, { exact: true }).count()).toBeGreaterThan(0);
+    for (const flake of report.flakes.filter((f) => f.variantOf === null)) {
+      for (const check of flake.checks) {
+        const cell = page.locator(`#flake-${flake.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')} ~ table.vs-checks td`, { hasText: check.name });
+        expect.soft(await cell.count(), `${flake.name}: ${check.name}`).toBeGreaterThan(0);
+      }
+    }
+    await page.close();
+  });
+});
+
+describe('copy buttons', () => {
+  test('copy exactly the verified text of each block, fragments included', async () => {
+    const { url, context } = await ready();
+    const blocks = siteBlocks(report);
+    expect(blocks.some((b) => b.role === 'fragment'), 'the guide has fragments to check').toBe(true);
+    const origin = new URL(url).origin;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    for (const [pagePath, pageBlocks] of byPage(blocks)) {
+      const page = await open(pageUrl(pagePath));
+      for (const block of pageBlocks) {
+        await reveal(page, block);
+        await page.evaluate(() => navigator.clipboard.writeText(''));
+        const button = codeBlockOf(page, block).locator('.copy button');
+        await button.click();
+        await expect
+          .poll(() => page.evaluate(() => navigator.clipboard.readText()), { message: block.id })
+          .toBe(block.code);
+      }
+      await page.close();
+    }
+  });
+});
+
+describe('whole-file views', () => {
+  test('a fragment offers its whole assembled file, exactly as verified, with glue lines marked', async () => {
+    await ready();
+    const fragments = siteBlocks(report).filter((b) => b.role === 'fragment' && b.status === 'verified');
+    expect(fragments.length).toBeGreaterThan(0);
+    for (const block of fragments) {
+      const page = await open(pageUrl(block.page));
+      await reveal(page, block);
+      const details = mark(page, block).locator('details.vs-whole');
+      await details.locator('summary').click();
+      const code = details.locator('.expressive-code');
+      await expect.poll(() => code.isVisible(), { message: block.id }).toBe(true);
+      const text = readFileSync(join(VERIFY_DIR, 'flakes', block.flake!, block.file!), 'utf8');
+      // Expressive Code renders an empty line as a line holding "\n".
+      const shown = (await code.locator('.ec-line').allTextContents()).map((l) => l.replace(/\n$/, ''));
+      expect.soft(shown, block.id).toEqual(text.replace(/\n$/, '').split('\n').map((l) => l.trimEnd()));
+      const segments = report.flakes.find((f) => f.name === block.flake)!.files.find((f) => f.path === block.file)!.segments;
+      const glueLines = segments.filter((s) => s.origin === 'glue').reduce((n, s) => n + s.to - s.from + 1, 0);
+      const ownLines = segments.filter((s) => s.blockId === block.id).reduce((n, s) => n + s.to - s.from + 1, 0);
+      expect.soft(await code.locator('.ec-line.mark').count(), `${block.id}: glue lines`).toBe(glueLines);
+      expect.soft(await code.locator('.ec-line.ins').count(), `${block.id}: its own lines`).toBe(ownLines);
+      expect.soft(await details.locator('.vs-origins li[data-origin="glue"]').count(), block.id).toBe(
+        segments.filter((s) => s.origin === 'glue').length,
+      );
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * The served site and a Chromium for one test file, started on first use. Each test awaits
+ * `ready()`: when Chromium is missing or the build failed, every test fails with that error
+ * (a failing `beforeAll` would only mark them skipped).
+ */
+import type { BrowserContext } from 'playwright-core';
+import { launchBrowser, type Browser } from './browser.ts';
+import type { ServedSite } from './site.ts';
+import { useSite } from './use-site.ts';
+
+export interface Ready {
+  url: string;
+  context: BrowserContext;
+}
+
+export function e2eFixture(): { ready(): Promise<Ready>; close(): Promise<void> } {
+  let site: Promise<ServedSite> | undefined;
+  let browser: Promise<Browser> | undefined;
+  return {
+    async ready() {
+      site ??= useSite();
+      const { url } = await site;
+      browser ??= launchBrowser();
+      const { context } = await browser;
+      return { url, context };
+    },
+    async close() {
+      await (await browser?.catch(() => undefined))?.close();
+      await (await site?.catch(() => undefined))?.close();
+    },
+  };
+}
