@@ -14,8 +14,9 @@ import { extractBlocks } from './extract.ts';
 import { loadGlue, type GlueFlake } from './glue.ts';
 import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
 import { narHashSri } from './nar.ts';
-import { detectNix, parseFiles, type NixRunner } from './nix.ts';
-import { diagnoseNixError, type SourceIndex } from './nix-output.ts';
+import { detectNix, type NixRunner } from './nix.ts';
+import { judgeParse, parseTargets, type ParseTarget } from './parse-stage.ts';
+import type { SourceIndex } from './nix-output.ts';
 import { pinnedUrl, resolveNixpkgs, type NixpkgsChoice, type ResolvedNixpkgs } from './nixpkgs.ts';
 import { buildReport } from './summary.ts';
 import { answerFlake, type FlakeAnswers } from './stages.ts';
@@ -232,74 +233,32 @@ class Run {
     return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks };
   }
 
-  /** Nix's parser over every assembled file and every block on its own, in one process. */
+  /** Nix's parser over every assembled file and every block on its own. */
   private async parse(flakes: AssembledFlake[]) {
     const started = Date.now();
-    const files = new Map<string, { file: AssembledFile; flake?: string; block?: Block; form?: string }>();
+    const targets = new Map<string, ParseTarget>();
     for (const flake of flakes) {
       for (const file of flake.files) {
-        if (file.path.endsWith('.nix')) files.set(join(this.dirs.get(flake.name)!, file.path), { file, flake: flake.name });
+        if (file.path.endsWith('.nix')) targets.set(join(this.dirs.get(flake.name)!, file.path), { file, flake: flake.name });
       }
     }
     const standalone: AssembledFlake = { name: '(blocks)', files: [], links: {} };
     const blockDir = join(this.ws.dir, 'blocks');
     for (const block of this.blocks) {
-      const role = block.annotation.role;
-      if (role !== 'lint' && role !== 'fragment') continue;
+      if (block.annotation.role !== 'lint' && block.annotation.role !== 'fragment') continue;
       for (const [form, file] of Object.entries(standaloneForms(block))) {
-        const path = `${block.id.replace(/[^\w.-]+/g, '_')}.${form}.nix`;
-        const placed = { ...file, path };
+        const placed = { ...file, path: `${block.id.replace(/[^\w.-]+/g, '_')}.${form}.nix` };
         standalone.files.push(placed);
-        files.set(join(blockDir, path), { file: placed, block, form });
+        targets.set(join(blockDir, placed.path), { file: placed, block });
       }
     }
     await writeTree(blockDir, standalone.files);
     this.ws.roots.set(blockDir, standalone);
 
-    const texts = [...files].map(([path, f]) => [path, f.file.text] as const);
-    const key = (text: string) => cacheKey('parse', this.salt[1], text);
-    const failures = new Map<string, string>();
-    const uncached: string[] = [];
-    for (const [path, text] of texts) {
-      const hit = await this.cache.get<{ error: string | null }>(key(text));
-      if (hit === undefined) uncached.push(path);
-      else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
-    }
-    const fresh = uncached.length ? await parseFiles(this.nix, uncached) : new Map<string, string>();
-    for (const path of uncached) {
-      const error = fresh.get(path) ?? null;
-      if (error !== null) failures.set(path, error);
-      await this.cache.set(key(files.get(path)!.file.text), { error: error?.replaceAll(path, '@FILE@') ?? null });
-    }
-
-    const diagnostics: Diagnostic[] = [];
-    const failedFlakes = new Set<string>();
-    const failedBlocks = new Set<string>();
-    // A block on its own passes in either form; it fails when both forms fail.
-    const byBlock = new Map<Block, string[]>();
-    for (const [path, entry] of files) {
-      const error = failures.get(path);
-      if (entry.block) {
-        if (error) byBlock.set(entry.block, [...(byBlock.get(entry.block) ?? []), error]);
-        continue;
-      }
-      if (!error) continue;
-      failedFlakes.add(entry.flake!);
-      diagnostics.push(diagnoseNixError(error, this.index, { file: path }, 'parse'));
-    }
-    for (const [block, errors] of byBlock) {
-      if (errors.length < 2) continue;
-      failedBlocks.add(block.id);
-      // A fragment's own error only matters when its file fails too; lint blocks stand alone.
-      if (block.annotation.role === 'fragment' && !failedFlakes.has(block.annotation.target.flake)) continue;
-      const furthest = errors
-        .map((e) => diagnoseNixError(e, this.index, { file: block.page, place: block.start, blockId: block.id }, 'parse'))
-        .sort((a, b) => (b.place?.line ?? 0) - (a.place?.line ?? 0) || (b.place?.column ?? 0) - (a.place?.column ?? 0))[0]!;
-      diagnostics.push(furthest);
-    }
-    const broken = diagnostics.length;
-    this.progress(broken ? '✗' : '✓', `${files.size} files`, 'parse', Date.now() - started, uncached.length === 0);
-    return { diagnostics: dedupe(diagnostics), failedFlakes, failedBlocks };
+    const { failures, cached } = await parseTargets(this.nix, this.cache, targets);
+    const judged = judgeParse(targets, failures, this.index);
+    this.progress(judged.diagnostics.length ? '✗' : '✓', `${targets.size} files`, 'parse', Date.now() - started, cached);
+    return { ...judged, diagnostics: dedupe(judged.diagnostics) };
   }
 
   private async answer(flake: AssembledFlake, level: Level = this.level, showStages = true): Promise<{ answers: FlakeAnswers; cached: boolean }> {

@@ -27,8 +27,7 @@ let scratch: string;
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'e2e-downloads-'));
 });
-afterAll(async () => {
-  await fixture.close();
+afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 

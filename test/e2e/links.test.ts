@@ -2,15 +2,12 @@
  * No broken internal links: crawls every page from `/` (and every built page), and checks
  * that each same-origin link resolves with status 200 and that its #fragment exists.
  */
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { builtPages } from './support/site.ts';
 import { e2eFixture } from './support/fixture.ts';
 
 const fixture = e2eFixture();
 
-afterAll(async () => {
-  await fixture.close();
-});
 
 test('every same-origin link resolves, fragments included', async () => {
   const { url, context } = await fixture.ready();

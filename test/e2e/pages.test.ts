@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DESKTOP, PHONE } from './support/browser.ts';
 import { builtPages, ROOT } from './support/site.ts';
 import { e2eFixture } from './support/fixture.ts';
@@ -16,9 +16,6 @@ const SHOTS = join(ROOT, 'test-results/screenshots');
 
 const fixture = e2eFixture();
 
-afterAll(async () => {
-  await fixture.close();
-});
 
 /** Loads a page, collecting console errors, page errors and failed or 4xx/5xx requests. */
 async function load(page: Page, path: string): Promise<string[]> {

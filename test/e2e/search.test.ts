@@ -1,12 +1,9 @@
 /** Full-text search (Pagefind) finds `kernelModuleMakeFlags` and lands on the package page. */
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { e2eFixture } from './support/fixture.ts';
 
 const fixture = e2eFixture();
 
-afterAll(async () => {
-  await fixture.close();
-});
 
 test('searching kernelModuleMakeFlags lands on the package page', async () => {
   const { url, context } = await fixture.ready();

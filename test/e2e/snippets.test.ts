@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { BlockReport, Report } from '../../scripts/verifier/types.ts';
 import { pageUrl, readReport, siteBlocks } from './support/report.ts';
 import { VERIFY_DIR } from './support/site.ts';
@@ -24,9 +24,6 @@ async function ready() {
   return started;
 }
 
-afterAll(async () => {
-  await fixture.close();
-});
 
 async function open(path: string): Promise<Page> {
   const { url, context } = await ready();

@@ -1,13 +1,10 @@
 /** The theme toggle switches between light and dark (data-theme on <html>) and remembers it. */
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { PHONE } from './support/browser.ts';
 import { e2eFixture } from './support/fixture.ts';
 
 const fixture = e2eFixture();
 
-afterAll(async () => {
-  await fixture.close();
-});
 
 const theme = (page: import('playwright-core').Page) => page.evaluate(() => document.documentElement.dataset.theme);
 

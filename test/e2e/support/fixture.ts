@@ -4,6 +4,7 @@
  * (a failing `beforeAll` would only mark them skipped).
  */
 import type { BrowserContext } from 'playwright-core';
+import { afterAll } from 'vitest';
 import { launchBrowser, type Browser } from './browser.ts';
 import type { ServedSite } from './site.ts';
 import { useSite } from './use-site.ts';
@@ -13,10 +14,11 @@ export interface Ready {
   context: BrowserContext;
 }
 
+/** Call at the top of a test file; the browser closes after the file's tests. */
 export function e2eFixture(): { ready(): Promise<Ready>; close(): Promise<void> } {
   let site: Promise<ServedSite> | undefined;
   let browser: Promise<Browser> | undefined;
-  return {
+  const fixture = {
     async ready() {
       site ??= useSite();
       const { url } = await site;
@@ -29,4 +31,6 @@ export function e2eFixture(): { ready(): Promise<Ready>; close(): Promise<void> 
       await (await site?.catch(() => undefined))?.close();
     },
   };
+  afterAll(() => fixture.close());
+  return fixture;
 }

@@ -1,0 +1,73 @@
+/**
+ * The parse level: every assembled file, and every fragment or unannotated block on its own,
+ * through Nix's parser in as few processes as possible, with answers cached per text.
+ */
+import type { Cache } from './cache.ts';
+import { cacheKey } from './cache.ts';
+import { parseFiles, type NixRunner } from './nix.ts';
+import { diagnoseNixError, type SourceIndex } from './nix-output.ts';
+import type { AssembledFile, Block, Diagnostic } from './types.ts';
+
+/** A file on disk to parse: a file of a flake, or one form of a block on its own. */
+export interface ParseTarget {
+  file: AssembledFile;
+  flake?: string;
+  block?: Block;
+}
+
+/** Nix's error for each file that does not parse, by path. */
+export async function parseTargets(
+  nix: NixRunner,
+  cache: Cache,
+  targets: ReadonlyMap<string, ParseTarget>,
+): Promise<{ failures: Map<string, string>; cached: boolean }> {
+  // The path is in Nix's message; it is stored as a placeholder, since texts move.
+  const key = (text: string) => cacheKey('parse', nix.version, text);
+  const failures = new Map<string, string>();
+  const uncached: string[] = [];
+  for (const [path, target] of targets) {
+    const hit = await cache.get<{ error: string | null }>(key(target.file.text));
+    if (hit === undefined) uncached.push(path);
+    else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
+  }
+  const fresh = uncached.length ? await parseFiles(nix, uncached) : new Map<string, string>();
+  for (const path of uncached) {
+    const error = fresh.get(path) ?? null;
+    if (error !== null) failures.set(path, error);
+    await cache.set(key(targets.get(path)!.file.text), { error: error?.replaceAll(path, '@FILE@') ?? null });
+  }
+  return { failures, cached: uncached.length === 0 };
+}
+
+/**
+ * Diagnostics from the parser's answers. Pure. An assembled file that fails breaks its
+ * flake. A block on its own passes in either form (expression or bindings); when both fail,
+ * the error that got furthest is the one to show. A fragment's own error is shown only when
+ * its flake fails too, since a fragment may be no expression on its own.
+ */
+export function judgeParse(targets: ReadonlyMap<string, ParseTarget>, failures: ReadonlyMap<string, string>, index: SourceIndex) {
+  const diagnostics: Diagnostic[] = [];
+  const failedFlakes = new Set<string>();
+  const failedBlocks = new Set<string>();
+  const byBlock = new Map<Block, string[]>();
+  for (const [path, target] of targets) {
+    const error = failures.get(path);
+    if (!error) continue;
+    if (target.block) {
+      byBlock.set(target.block, [...(byBlock.get(target.block) ?? []), error]);
+      continue;
+    }
+    failedFlakes.add(target.flake!);
+    diagnostics.push(diagnoseNixError(error, index, { file: path }, 'parse'));
+  }
+  for (const [block, errors] of byBlock) {
+    if (errors.length < 2) continue;
+    failedBlocks.add(block.id);
+    if (block.annotation.role === 'fragment' && !failedFlakes.has(block.annotation.target.flake)) continue;
+    const furthest = errors
+      .map((e) => diagnoseNixError(e, index, { file: block.page, place: block.start, blockId: block.id }, 'parse'))
+      .sort((a, b) => (b.place?.line ?? 0) - (a.place?.line ?? 0) || (b.place?.column ?? 0) - (a.place?.column ?? 0))[0]!;
+    diagnostics.push(furthest);
+  }
+  return { diagnostics, failedFlakes, failedBlocks };
+}
