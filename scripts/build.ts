@@ -14,6 +14,8 @@ import { main as verify } from './verify.ts';
 export const VERIFY_DIR = '.verify';
 
 const root = resolve(import.meta.dirname, '..');
+// See scripts/verify.ts: a deprecation warning from zx's process-tree lookup.
+process.noDeprecation = true;
 const code = await verify(['--report', `${VERIFY_DIR}/report.json`, '--out', `${VERIFY_DIR}/flakes`, ...process.argv.slice(2)]);
 if (code !== 0) {
   process.stderr.write(`\nThe site was not built: verification failed (exit ${code}).\n`);

@@ -142,6 +142,9 @@ async function pagesUnder(dir: string): Promise<string[]> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // zx's process-tree lookup, used to stop a Nix call that runs past --timeout, trips a Node
+  // deprecation warning (DEP0190) that says nothing about this program.
+  process.noDeprecation = true;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       removeWorkspacesSync();

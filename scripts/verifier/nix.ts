@@ -62,14 +62,17 @@ async function run(nix: NixRunner, args: string[], options: { cwd?: string } = {
     quiet: true,
     nothrow: true,
     timeout: nix.timeout,
+    // Nix checks for SIGTERM only now and then while it evaluates; a runaway evaluation
+    // must stop on time.
+    timeoutSignal: 'SIGKILL',
     ...(options.cwd ? { cwd: options.cwd } : {}),
   })`${args}`;
   nix.onCall?.({ argv: args, cwd: options.cwd, ms: performance.now() - started });
-  const timedOut = result.signal === 'SIGTERM' && result.exitCode !== 0;
+  const timedOut = result.signal === 'SIGKILL';
   return {
     ok: result.exitCode === 0,
     stdout: result.stdout,
-    stderr: timedOut ? `error: Nix did not finish within ${nix.timeout} and was stopped.\n${result.stderr}` : result.stderr,
+    stderr: timedOut ? `error: Nix did not finish within ${nix.timeout} and was stopped. If it needs longer, raise --timeout.\n` : result.stderr,
     timedOut,
   };
 }

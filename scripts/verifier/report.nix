@@ -15,7 +15,19 @@ let
     drvPath = drv.drvPath;
     sources = sourceOf drv;
   };
-  packages = if flake ? packages && hasAttr system flake.packages then flake.packages.${system} else { };
+  isDerivation = value: builtins.isAttrs value && (value.type or null) == "derivation";
+  packages =
+    if flake ? packages && hasAttr system flake.packages then
+      filterAttrs isDerivation flake.packages.${system}
+    else
+      { };
+  filterAttrs =
+    keep: set:
+    builtins.listToAttrs (
+      builtins.concatMap (
+        name: if keep set.${name} then [ { inherit name; value = set.${name}; } ] else [ ]
+      ) (builtins.attrNames set)
+    );
   nixos = flake.nixosConfigurations or { };
 in
 {

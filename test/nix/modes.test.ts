@@ -70,6 +70,20 @@ describe('the cache', () => {
   });
 });
 
+describe('timeouts', () => {
+  it('stops a Nix call that runs past --timeout and says so at the block', async () => {
+    run = await runVerifier('slow', ['slow.md'], [], ['--offline', '--timeout', '2']);
+    expect(run.exitCode).toBe(1);
+    expect(run.report!.diagnostics).toEqual([
+      expect.objectContaining({
+        file: run.pagePath('slow.md'),
+        place: { line: 4, column: 1 },
+        reason: 'Nix did not finish within 2s and was stopped. If it needs longer, raise --timeout.',
+      }),
+    ]);
+  });
+});
+
 describe('zero-config mode', () => {
   it('parse-checks unannotated blocks as expressions or bindings, and points at the broken one', async () => {
     run = await runVerifier('lint', ['notes.md'], [], []);
