@@ -262,7 +262,7 @@ function unknownLinks(flake: AssembledFlake, specs: Map<string, FlakeSpec>): Dia
     .filter(([, linked]) => !specs.has(linked))
     .map(([input, linked]) => ({
       reason: `Input \`${input}\` of flake \`${flake.name}\` is linked to flake \`${linked}\`, which no block or glue defines. Known flakes: ${[...specs.keys()].map((k) => `\`${k}\``).join(', ')}.`,
-      file: `src/flakes/${flake.name}.json`,
+      file: specs.get(flake.name)?.glue?.manifest ?? `${flake.name}.json`,
       ruleId: 'manifest',
       fatal: true,
     }));

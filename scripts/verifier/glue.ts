@@ -24,6 +24,8 @@ export interface GlueFlake {
   files: GlueFile[];
   /** Input name -> name of the assembled flake that replaces it. */
   inputs: Record<string, string>;
+  /** Where the manifest is, when there is one (display path). */
+  manifest?: string;
   checks?: GlueFile;
 }
 
@@ -64,7 +66,8 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
     const checks = existsSync(checksPath)
       ? { path: `${name}.checks.nix`, source: displayPath(root, checksPath), text: await readFile(checksPath, 'utf8') }
       : undefined;
-    flakes.push({ name, files, inputs, ...(checks ? { checks } : {}) });
+    const manifest = existsSync(manifestPath) ? displayPath(root, manifestPath) : undefined;
+    flakes.push({ name, files, inputs, ...(manifest ? { manifest } : {}), ...(checks ? { checks } : {}) });
   }
   return { flakes, diagnostics };
 }

@@ -57,6 +57,8 @@ export interface VerifyResult {
 }
 
 const VERIFIER_DIR = import.meta.dirname;
+/** nixpkgs refuses to evaluate on a Nix older than it supports (lib/minfeatures.nix). */
+const NIXPKGS_NEEDS_NEWER_NIX = /requires Nix >= ?(\d+(?:\.\d+)*)/;
 
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const sources = new Map<string, string>();
@@ -115,6 +117,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const salt = [await verifierHash(), nix.version, nixpkgs.identity, level];
     const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks, sources });
     const judged = await run.all(assembly.flakes, assembly.variants);
+    const tooOld = judged.diagnostics.map((d) => NIXPKGS_NEEDS_NEWER_NIX.exec(d.reason)?.[1]).find(Boolean);
+    if (tooOld) {
+      const problem = `Nix ${nix.version} is too old for ${nixpkgs.identity.label}, which needs Nix ${tooOld} or newer. Install a newer Nix, or verify with --offline.`;
+      return result(2, { diagnostics: [...diagnostics, environmentProblem(problem)] });
+    }
     diagnostics.push(...judged.diagnostics);
     const report = buildReport({
       command: options.command,

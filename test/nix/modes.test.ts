@@ -1,7 +1,7 @@
 /**
  * Which nixpkgs a run uses, and the zero-config mode for pages the project did not write.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,22 @@ describe('nixpkgs', () => {
     run = await runVerifier('drift', PAGES, [], ['--nixpkgs', STANDIN]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.report!.nixpkgs).toMatchObject({ kind: 'path', path: STANDIN, label: `nixpkgs checkout ${STANDIN}` });
+  });
+
+  it('a Nix too old for the nixpkgs in use is an environment problem, not drift', async () => {
+    const nixpkgs = await mkdtemp(join(tmpdir(), 'old-nixpkgs-'));
+    try {
+      // What nixpkgs 25.11 and later do on Nix older than 2.18 (lib/minfeatures.nix).
+      await writeFile(
+        join(nixpkgs, 'flake.nix'),
+        '{ outputs = _: { lib.nixosSystem = _: abort "This version of Nixpkgs requires Nix >= 2.18, please upgrade:"; }; }\n',
+      );
+      run = await runVerifier('drift', PAGES, [], ['--nixpkgs', nixpkgs]);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(/Nix [\d.]+ is too old for nixpkgs checkout .*, which needs Nix 2\.18 or newer/);
+    } finally {
+      await rm(nixpkgs, { recursive: true, force: true });
+    }
   });
 
   it('without Nix, says what to install', async () => {
