@@ -12,6 +12,20 @@ export interface ReaderCommand {
   offset: number;
 }
 
+/** Subcommands that only read, evaluate or build: nothing that runs programs or changes the system. */
+const READ_ONLY = new Set([
+  'eval',
+  'build',
+  'path-info',
+  'why-depends',
+  'derivation show',
+  'show-derivation',
+  'flake show',
+  'flake metadata',
+  'flake info',
+  'flake check',
+]);
+
 export type CommandParse = { ok: true; commands: ReaderCommand[] } | { ok: false; offset: number; reason: string };
 
 export function parseCommandBlock(code: string): CommandParse {
@@ -38,6 +52,13 @@ export function parseCommandBlock(code: string): CommandParse {
     }
     if (words[0] !== 'nix') {
       return { ok: false, offset: start, reason: `Only \`nix\` commands can be run here, not \`${words[0]}\`. Exempt the block with \`skip="REASON"\`.` };
+    }
+    if (!READ_ONLY.has(words[1] ?? '') && !READ_ONLY.has(`${words[1]} ${words[2]}`)) {
+      return {
+        ok: false,
+        offset: start,
+        reason: `\`nix ${words[1] ?? ''}\` is not run by the verifier: it runs only commands that read or build (${[...READ_ONLY].map((c) => `\`nix ${c}\``).join(', ')}). Exempt the block with \`skip="REASON"\`.`,
+      };
     }
     const output: string[] = [];
     while (i + 1 < lines.length && !lines[i + 1]!.startsWith('$ ')) output.push(lines[++i]!);

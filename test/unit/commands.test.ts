@@ -21,6 +21,13 @@ describe('parseCommandBlock', () => {
     expect(parseCommandBlock('output first\n$ nix eval .#a\n')).toMatchObject({ ok: false, offset: 0 });
     expect(parseCommandBlock('')).toMatchObject({ ok: false });
   });
+
+  it('runs only commands that read or build, never ones that run programs', () => {
+    expect(parseCommandBlock('$ nix flake show\n')).toMatchObject({ ok: true });
+    expect(parseCommandBlock('$ nix build .#a --dry-run\n')).toMatchObject({ ok: true });
+    expect(parseCommandBlock('$ nix run nixpkgs#hello\n')).toMatchObject({ ok: false, reason: expect.stringMatching(/^`nix run` is not run by the verifier/) });
+    expect(parseCommandBlock('$ nix flake update\n')).toMatchObject({ ok: false });
+  });
 });
 
 describe('normaliseOutput', () => {
