@@ -103,14 +103,17 @@ function levelBelow(ruleId: string, reached: Level | null): Level | null {
 
 function flakeReport(flake: AssembledFlake, input: ReportInput): FlakeReport {
   const judged = input.judgements.get(flake.name);
-  const failed = judged ? judged.diagnostics.length > 0 : !flake.variantOf;
+  // A copy made for an expected failure succeeds when its block's failure shows as stated.
+  const failed = flake.variantOf
+    ? input.diagnostics.some((d) => d.blockId === flake.variantOf)
+    : !judged || judged.diagnostics.length > 0;
   return {
     name: flake.name,
     variantOf: flake.variantOf ?? null,
     files: flake.files.map(fileReport),
     links: flake.links,
     level: judged?.level ?? null,
-    status: flake.variantOf ? 'verified' : failed ? 'failed' : 'verified',
+    status: failed ? 'failed' : 'verified',
     checks: judged?.checks ?? [],
     message: judged?.diagnostics[0]?.reason ?? null,
   };

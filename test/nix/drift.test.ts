@@ -95,6 +95,9 @@ describe('drift the verifier catches', () => {
       },
     ]);
     await expectDriftAt(r, 'simple.mdx', 'fails=', /but Nix evaluated it without error/, 1);
+    const line = await r.lineOf('simple.mdx', 'fails=');
+    expect(r.report!.flakes.find((f) => f.name === `simple~simple-${line}`)).toMatchObject({ status: 'failed' });
+    expect(r.report!.flakes.filter((f) => f.variantOf && f.name !== `simple~simple-${line}`).every((f) => f.status === 'verified')).toBe(true);
   });
 
   it('a mistake shown as breaking a declared claim that stops breaking it', async () => {
