@@ -104,7 +104,7 @@ export function assemble(blocks: readonly Block[], glue: readonly GlueFlake[]): 
 }
 
 /** Stable, directory-safe name of the variant built around `block`. */
-export function variantName(block: Block, flake: string): string {
+function variantName(block: Block, flake: string): string {
   const page = block.page.replace(/^.*\//, '').replace(/\.mdx?$/, '');
   return `${flake}~${page}-${block.start.line}`;
 }

@@ -4,7 +4,7 @@
  */
 import { normaliseOutput } from './commands.ts';
 import { nixBase32Decode } from './nar.ts';
-import { diagnoseNixError, parseNixError, type SourceIndex } from './nix-output.ts';
+import { diagnoseNixError, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
 import type { FlakeAnswers } from './stages.ts';
 import type { AssembledFlake, Block, Diagnostic, Level, Point, Status } from './types.ts';
 
@@ -104,7 +104,7 @@ function failureTexts(answers: FlakeAnswers): string[] {
 }
 
 /** How a claim that does not hold is worded, in diagnostics and for `fails` to match. */
-export function checkFailure(name: string): string {
+function checkFailure(name: string): string {
   return `Check failed: "${name}" does not hold.`;
 }
 
@@ -167,7 +167,7 @@ function toSri(hash: string): string | undefined {
 }
 
 function squash(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m/g, '').replace(/\s+/g, ' ').trim();
+  return stripAnsi(text).replace(/\s+/g, ' ').trim();
 }
 
 function indent(text: string): string {

@@ -9,7 +9,7 @@ import { narHashSri } from './nar.ts';
 import { flakeMetadata, type NixRunner } from './nix.ts';
 import type { AssembledFlake, NixpkgsIdentity } from './types.ts';
 
-export const STANDIN_DIR = resolve(import.meta.dirname, 'nixpkgs-standin');
+const STANDIN_DIR = resolve(import.meta.dirname, 'nixpkgs-standin');
 
 export type NixpkgsChoice = { mode: 'pinned' } | { mode: 'path'; path: string } | { mode: 'offline' };
 

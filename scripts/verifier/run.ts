@@ -285,7 +285,6 @@ class Run {
     if (flake.checks) this.indexChecks([wrapper.dir, wrapper.storePath], flake.checks, checks!);
     const onStage = (stage: string, ok: boolean, ms: number) => this.progress(ok ? '✓' : '✗', flake.name, stage, ms);
     const answers = await answerFlake(this.nix, {
-      flake,
       wrapper: wrapper.dir,
       dir,
       overrides,

@@ -5,7 +5,7 @@
 import type { NixRunner, NixResult } from './nix.ts';
 import { evalFlake, realise, runReaderCommand } from './nix.ts';
 import { normaliseOutput, parseCommandBlock } from './commands.ts';
-import type { AssembledFlake, Block, Level } from './types.ts';
+import type { Block, Level } from './types.ts';
 
 /** What report.nix returns. */
 export interface EvalReport {
@@ -39,7 +39,6 @@ export interface FlakeAnswers {
 }
 
 export interface FlakeJob {
-  flake: AssembledFlake;
   /** Wrapper flake (`path:` ref) that evaluates it. */
   wrapper: string;
   /** Directory of the flake itself, where reader commands run. */
@@ -100,7 +99,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
 }
 
 /** The packages a flake offers: its `packages` and every system's module packages. */
-export function packagesOf(report: EvalReport): PackageInfo[] {
+function packagesOf(report: EvalReport): PackageInfo[] {
   return [
     ...Object.values(report.packages),
     ...Object.values(report.nixosConfigurations).flatMap((host) => host.modulePackages),
