@@ -8,20 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { extract } from 'tar';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Report } from '../../scripts/verifier/types.ts';
-import { pageUrl, readReport, siteBlocks } from './support/report.ts';
+import { pageUrl, siteBlocks } from './support/report.ts';
 import { VERIFY_DIR } from './support/site.ts';
 import { e2eFixture } from './support/fixture.ts';
 
 const fixture = e2eFixture();
-let report: Report;
-
-/** The site and browser, and the report the site was built from (read after the build). */
-async function ready() {
-  const started = await fixture.ready();
-  report = readReport();
-  return started;
-}
 let scratch: string;
 
 beforeAll(() => {
@@ -46,7 +37,7 @@ function tree(dir: string): Map<string, { bytes: Buffer; executable: boolean }> 
 }
 
 test('each assembled flake downloads from the verification page and unpacks to exactly the verified tree', async () => {
-  const { url, context } = await ready();
+  const { url, context, report } = await fixture.ready();
   const flakes = report.flakes.filter((f) => f.variantOf === null);
   expect(flakes.length).toBeGreaterThan(0);
   const page = await context.newPage();
@@ -74,7 +65,7 @@ test('each assembled flake downloads from the verification page and unpacks to e
 });
 
 test('variant flakes (expected failures) are not offered for download', async () => {
-  const { url } = await ready();
+  const { url, report } = await fixture.ready();
   for (const variant of report.flakes.filter((f) => f.variantOf !== null)) {
     const response = await fetch(`${url}/downloads/${encodeURIComponent(variant.name)}.tar.gz`);
     expect.soft(response.status, variant.name).toBe(404);
@@ -83,7 +74,7 @@ test('variant flakes (expected failures) are not offered for download', async ()
 });
 
 test('a block of a flake that uses other assembled flakes offers all of them', async () => {
-  const { url, context } = await ready();
+  const { url, context, report } = await fixture.ready();
   const linked = report.flakes.filter((f) => f.variantOf === null && Object.keys(f.links).length > 0);
   expect(linked.length, 'approach 2: the system flake uses the NUR repository').toBeGreaterThan(0);
   for (const flake of linked) {

@@ -7,26 +7,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import type { BlockReport, Report } from '../../scripts/verifier/types.ts';
-import { pageUrl, readReport, siteBlocks } from './support/report.ts';
+import type { BlockReport } from '../../scripts/verifier/types.ts';
+import { pageUrl, siteBlocks } from './support/report.ts';
 import { VERIFY_DIR } from './support/site.ts';
 import { e2eFixture } from './support/fixture.ts';
 
 const HEADLINES = { parse: 'Parsed', eval: 'Evaluated', fetch: 'Fetched', build: 'Built' } as const;
 
 const fixture = e2eFixture();
-let report: Report;
-
-/** The site and browser, and the report the site was built from (read after the build). */
-async function ready() {
-  const started = await fixture.ready();
-  report = readReport();
-  return started;
-}
-
 
 async function open(path: string): Promise<Page> {
-  const { url, context } = await ready();
+  const { url, context } = await fixture.ready();
   const page = await context.newPage();
   await page.goto(url + path);
   return page;
@@ -55,7 +46,7 @@ function byPage(blocks: BlockReport[]): Map<string, BlockReport[]> {
 
 describe('verification marks', () => {
   test('every annotated block has exactly one mark, right after its code block', async () => {
-    await ready();
+    const { report } = await fixture.ready();
     for (const [pagePath, blocks] of byPage(siteBlocks(report))) {
       const page = await open(pageUrl(pagePath));
       expect.soft(await page.locator('.vs').count(), pagePath).toBe(blocks.length);
@@ -69,7 +60,7 @@ describe('verification marks', () => {
   });
 
   test('each mark shows the level, the nixpkgs identity and the Nix version, or the exemption reason', async () => {
-    await ready();
+    const { report } = await fixture.ready();
     const standin = report.nixpkgs.kind === 'standin';
     for (const [pagePath, blocks] of byPage(siteBlocks(report))) {
       const page = await open(pageUrl(pagePath));
@@ -101,7 +92,7 @@ describe('verification marks', () => {
   });
 
   test('each mark links to its row on the verification page, which gives page, line, flake, level and status', async () => {
-    await ready();
+    const { report } = await fixture.ready();
     const blocks = siteBlocks(report);
     const first = await open(pageUrl(blocks[0]!.page));
     const href = await mark(first, blocks[0]!).locator('a.vs-badge').getAttribute('href');
@@ -133,7 +124,7 @@ describe('verification marks', () => {
 
 describe('copy buttons', () => {
   test('copy exactly the verified text of each block, fragments included', async () => {
-    const { url, context } = await ready();
+    const { url, context, report } = await fixture.ready();
     const blocks = siteBlocks(report);
     expect(blocks.some((b) => b.role === 'fragment'), 'the guide has fragments to check').toBe(true);
     const origin = new URL(url).origin;
@@ -156,7 +147,7 @@ describe('copy buttons', () => {
 
 describe('whole-file views', () => {
   test('a fragment offers its whole assembled file, exactly as verified, with glue lines marked', async () => {
-    await ready();
+    const { report } = await fixture.ready();
     const fragments = siteBlocks(report).filter((b) => b.role === 'fragment' && b.status === 'verified');
     expect(fragments.length).toBeGreaterThan(0);
     for (const block of fragments) {

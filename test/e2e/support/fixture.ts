@@ -8,23 +8,29 @@ import { afterAll } from 'vitest';
 import { launchBrowser, type Browser } from './browser.ts';
 import type { ServedSite } from './site.ts';
 import { useSite } from './use-site.ts';
+import { readReport } from './report.ts';
+import type { Report } from '../../../scripts/verifier/types.ts';
 
 export interface Ready {
   url: string;
   context: BrowserContext;
+  /** The report the site was built from, read once the build is done. */
+  report: Report;
 }
 
 /** Call at the top of a test file; the browser closes after the file's tests. */
 export function e2eFixture(): { ready(): Promise<Ready>; close(): Promise<void> } {
   let site: Promise<ServedSite> | undefined;
   let browser: Promise<Browser> | undefined;
+  let report: Report | undefined;
   const fixture = {
     async ready() {
       site ??= useSite();
       const { url } = await site;
       browser ??= launchBrowser();
       const { context } = await browser;
-      return { url, context };
+      report ??= readReport();
+      return { url, context, report };
     },
     async close() {
       await (await browser?.catch(() => undefined))?.close();
