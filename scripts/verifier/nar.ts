@@ -29,7 +29,12 @@ export function narHash(tree: Tree): Buffer {
 
 /** `/nix/store/<hash>-<name>` of a tree added to the store recursively with SHA-256, as flakes are. */
 export function storePathOf(tree: Tree, name = 'source', storeDir = '/nix/store'): string {
-  const fingerprint = `source:sha256:${narHash(tree).toString('hex')}:${storeDir}:${name}`;
+  return storePathForNarHash(narHash(tree), name, storeDir);
+}
+
+/** The same, from the tree's NAR hash. */
+export function storePathForNarHash(hash: Buffer, name = 'source', storeDir = '/nix/store'): string {
+  const fingerprint = `source:sha256:${hash.toString('hex')}:${storeDir}:${name}`;
   const digest = createHash('sha256').update(fingerprint).digest();
   const compressed = Buffer.alloc(20);
   for (let i = 0; i < digest.length; i++) compressed[i % 20]! ^= digest[i]!;

@@ -13,7 +13,6 @@ import { parseCommandBlock } from './commands.ts';
 import { extractBlocks } from './extract.ts';
 import { loadGlue, type GlueFlake } from './glue.ts';
 import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
-import { narHashSri } from './nar.ts';
 import { detectNix, type NixRunner } from './nix.ts';
 import { judgeParse, parseTargets, type ParseTarget } from './parse-stage.ts';
 import type { SourceIndex } from './nix-output.ts';
@@ -21,7 +20,7 @@ import { pinnedUrl, resolveNixpkgs, type NixpkgsChoice, type ResolvedNixpkgs } f
 import { buildReport } from './summary.ts';
 import { answerFlake, type FlakeAnswers } from './stages.ts';
 import type { AssembledFile, AssembledFlake, Block, Diagnostic, Level, Report } from './types.ts';
-import { addFlake, createWorkspace, treeOf, writeTree, writeWrapper } from './workspace.ts';
+import { addFlake, createWorkspace, writeTree, writeWrapper } from './workspace.ts';
 
 export interface VerifyOptions {
   root: string;
@@ -160,83 +159,64 @@ interface RunContext {
 }
 
 class Run {
-  private readonly options: VerifyOptions;
-  private readonly nix: NixRunner;
-  private readonly nixpkgs: ResolvedNixpkgs;
-  private readonly ws: RunContext['ws'];
-  private readonly cache: Cache;
-  private readonly salt: unknown[];
-  private readonly level: Level;
-  private readonly blocks: Block[];
-  private readonly sources: ReadonlyMap<string, string>;
   private readonly index: SourceIndex;
-  private readonly dirs = new Map<string, string>();
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly byId: Map<string, Block>;
+  /** Every assembled flake and copy by name, with its directory and tree hash. */
+  private readonly placed = new Map<string, { flake: AssembledFlake; dir: string; hash: string }>();
+
+  private readonly ctx: RunContext;
 
   constructor(ctx: RunContext) {
-    ({
-      options: this.options,
-      nix: this.nix,
-      nixpkgs: this.nixpkgs,
-      ws: this.ws,
-      cache: this.cache,
-      salt: this.salt,
-      level: this.level,
-      blocks: this.blocks,
-      sources: this.sources,
-    } = ctx);
+    this.ctx = ctx;
     this.index = ctx.ws.index;
     this.limit = pLimit(Math.max(1, ctx.options.jobs));
     this.byId = new Map(ctx.blocks.map((b) => [b.id, b]));
   }
 
   async all(flakes: AssembledFlake[], variants: AssembledFlake[]) {
-    const all = [...flakes, ...variants];
-    for (const flake of all) this.dirs.set(flake.name, await addFlake(this.ws, flake));
+    for (const flake of [...flakes, ...variants]) this.placed.set(flake.name, { flake, ...(await addFlake(this.ctx.ws, flake)) });
 
     const parse = await this.parse(flakes);
     const judgements = new Map<string, Judgement>();
     const diagnostics: Diagnostic[] = [...parse.diagnostics];
     const broken = (flake: AssembledFlake, seen = new Set<string>()): boolean =>
       parse.failedFlakes.has(flake.name) ||
-      Object.values(flake.links).some((l) => !seen.has(l) && broken(all.find((f) => f.name === l)!, seen.add(l)));
+      Object.values(flake.links).some((l) => !seen.has(l) && broken(this.placed.get(l)!.flake, seen.add(l)));
 
-    await Promise.all(
-      flakes.map((flake) =>
-        this.limit(async () => {
-          if (broken(flake)) {
-            this.progress('✗', flake.name, 'parse', 0);
-            return;
-          }
-          const answers = await this.answer(flake);
-          const judgement = judgeFlake(flake, answers.answers, {
-            index: this.index,
-            blocks: this.byId,
-            ...(flake.checks ? { checks: { source: flake.checks, text: this.sources.get(flake.checks)! } } : {}),
-            level: this.level,
-          });
-          judgements.set(flake.name, judgement);
-          diagnostics.push(...judgement.diagnostics);
-          if (answers.cached) this.progress(judgement.diagnostics.length ? '✗' : '✓', flake.name, judgement.level ?? 'parse', 0, true);
-        }),
-      ),
-    );
+    const checkFlake = async (flake: AssembledFlake) => {
+      if (broken(flake)) {
+        this.progress('✗', flake.name, 'parse', 0);
+        return;
+      }
+      const answers = await this.answer(flake);
+      const judgement = judgeFlake(flake, answers.answers, {
+        index: this.index,
+        blocks: this.byId,
+        ...(flake.checks ? { checks: { source: flake.checks, text: this.ctx.sources.get(flake.checks)! } } : {}),
+        level: this.ctx.level,
+      });
+      judgements.set(flake.name, judgement);
+      diagnostics.push(...judgement.diagnostics);
+      if (answers.cached) this.progress(judgement.diagnostics.length ? '✗' : '✓', flake.name, judgement.level ?? 'parse', 0, true);
+    };
 
-    // Expected failures: every variant of a block is evaluated; one must fail as stated.
+    // Expected failures: every copy made for a block is evaluated; one must fail as stated.
+    const checkFailure = async (blockId: string, copies: AssembledFlake[]) => {
+      const started = Date.now();
+      const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'eval', false)));
+      const problem = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
+      if (problem) diagnostics.push(problem);
+      this.progress(problem ? '✗' : '✓', copies[0]!.name, 'fails', Date.now() - started, answered.every((a) => a.cached));
+    };
+
     const byBlock = new Map<string, AssembledFlake[]>();
     for (const variant of variants) byBlock.set(variant.variantOf!, [...(byBlock.get(variant.variantOf!) ?? []), variant]);
-    await Promise.all(
-      [...byBlock].map(([blockId, copies]) =>
-        this.limit(async () => {
-          const started = Date.now();
-          const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'eval', false)));
-          const problem = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
-          if (problem) diagnostics.push(problem);
-          this.progress(problem ? '✗' : '✓', `${copies[0]!.name}`, 'fails', Date.now() - started, answered.every((a) => a.cached));
-        }),
-      ),
-    );
+    // One pool for both, so copies run while main flakes still evaluate.
+    await Promise.all([
+      ...flakes.map((flake) => this.limit(() => checkFlake(flake))),
+      ...[...byBlock].map(([blockId, copies]) => this.limit(() => checkFailure(blockId, copies))),
+    ]);
     return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks };
   }
 
@@ -246,12 +226,12 @@ class Run {
     const targets = new Map<string, ParseTarget>();
     for (const flake of flakes) {
       for (const file of flake.files) {
-        if (file.path.endsWith('.nix')) targets.set(join(this.dirs.get(flake.name)!, file.path), { file, flake: flake.name });
+        if (file.path.endsWith('.nix')) targets.set(join(this.placed.get(flake.name)!.dir, file.path), { file, flake: flake.name });
       }
     }
     const standalone: AssembledFlake = { name: '(blocks)', files: [], links: {} };
-    const blockDir = join(this.ws.dir, 'blocks');
-    for (const block of this.blocks) {
+    const blockDir = join(this.ctx.ws.dir, 'blocks');
+    for (const block of this.ctx.blocks) {
       if (block.annotation.role !== 'lint' && block.annotation.role !== 'fragment') continue;
       for (const [form, file] of Object.entries(standaloneForms(block))) {
         const placed = { ...file, path: `${block.id.replace(/[^\w.-]+/g, '_')}.${form}.nix` };
@@ -260,31 +240,31 @@ class Run {
       }
     }
     await writeTree(blockDir, standalone.files);
-    this.ws.roots.set(blockDir, standalone);
+    this.ctx.ws.roots.set(blockDir, standalone);
 
-    const { failures, cached } = await parseTargets(this.nix, this.cache, targets);
+    const { failures, cached } = await parseTargets(this.ctx.nix, this.ctx.cache, targets);
     const judged = judgeParse(targets, failures, this.index);
     this.progress(judged.diagnostics.length ? '✗' : '✓', `${targets.size} files`, 'parse', Date.now() - started, cached);
     return { ...judged, diagnostics: dedupe(judged.diagnostics) };
   }
 
-  private async answer(flake: AssembledFlake, level: Level = this.level, showStages = true): Promise<{ answers: FlakeAnswers; cached: boolean }> {
+  private async answer(flake: AssembledFlake, level: Level = this.ctx.level, showStages = true): Promise<{ answers: FlakeAnswers; cached: boolean }> {
     const overrides = this.overrides(flake);
     const commandBlocks = flake.variantOf
       ? []
-      : this.blocks.filter((b) => b.annotation.role === 'command' && b.annotation.flake === flake.name);
-    const checks = flake.checks ? this.sources.get(flake.checks)! : null;
+      : this.ctx.blocks.filter((b) => b.annotation.role === 'command' && b.annotation.flake === flake.name);
+    const checks = flake.checks ? this.ctx.sources.get(flake.checks)! : null;
     // Answers name their command blocks by id (page:line), so the ids are part of the key.
     const commands = commandBlocks.map((b) => [b.id, b.codeLine, b.code]);
-    const key = cacheKey('flake', this.salt, level, this.treeHash(flake), checks, commands);
-    const hit = await this.cache.get<FlakeAnswers>(key);
+    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands);
+    const hit = await this.ctx.cache.get<FlakeAnswers>(key);
     if (hit) return { answers: hit, cached: true };
 
-    const dir = this.dirs.get(flake.name)!;
-    const wrapper = await writeWrapper(this.ws, flake.name, dir, checks);
+    const dir = this.placed.get(flake.name)!.dir;
+    const wrapper = await writeWrapper(this.ctx.ws, flake.name, dir, checks);
     if (flake.checks) this.indexChecks([wrapper.dir, wrapper.storePath], flake.checks, checks!);
     const onStage = (stage: string, ok: boolean, ms: number) => this.progress(ok ? '✓' : '✗', flake.name, stage, ms);
-    const answers = await answerFlake(this.nix, {
+    const answers = await answerFlake(this.ctx.nix, {
       wrapper: wrapper.dir,
       dir,
       overrides,
@@ -292,33 +272,24 @@ class Run {
       level,
       ...(showStages ? { onStage } : {}),
     });
-    if (!answers.eval.timedOut) await this.cache.set(key, answers);
+    if (!answers.eval.timedOut) await this.ctx.cache.set(key, answers);
     return { answers, cached: false };
   }
 
   /** Inputs to override: nixpkgs everywhere, and linked flakes (recursively). */
   private overrides(flake: AssembledFlake, prefix = ''): Array<[string, string]> {
-    const out: Array<[string, string]> = this.nixpkgs.ref ? [[`${prefix}nixpkgs`, this.nixpkgs.ref]] : [];
+    const out: Array<[string, string]> = this.ctx.nixpkgs.ref ? [[`${prefix}nixpkgs`, this.ctx.nixpkgs.ref]] : [];
     for (const [input, linked] of Object.entries(flake.links)) {
-      out.push([`${prefix}${input}`, `path:${this.dirs.get(linked)}`]);
-      const target = this.flakeNamed(linked);
-      if (target) out.push(...this.overrides(target, `${prefix}${input}/`));
+      out.push([`${prefix}${input}`, `path:${this.placed.get(linked)!.dir}`]);
+      out.push(...this.overrides(this.placed.get(linked)!.flake, `${prefix}${input}/`));
     }
     return out;
   }
 
-  private flakeNamed(name: string): AssembledFlake | undefined {
-    for (const flake of this.ws.roots.values()) if (flake.name === name) return flake;
-    return undefined;
-  }
-
   /** The flake's tree and the trees it links to: everything its evaluation reads. */
   private treeHash(flake: AssembledFlake): string[] {
-    const linked = Object.values(flake.links).flatMap((name) => {
-      const target = this.flakeNamed(name);
-      return target ? this.treeHash(target) : [name];
-    });
-    return [narHashSri(treeOf(flake)), ...linked];
+    const linked = Object.values(flake.links).flatMap((name) => this.treeHash(this.placed.get(name)!.flake));
+    return [this.placed.get(flake.name)!.hash, ...linked];
   }
 
   /** Positions in the wrapper's copy of the checks file point at the project's file. */
@@ -330,12 +301,12 @@ class Run {
       text,
       origins: lines.map((_, i) => ({ kind: 'glue', path: source, line: i + 1 })),
     };
-    for (const root of roots) this.ws.roots.set(root, { name: `(checks ${source})`, files: [file], links: {} });
+    for (const root of roots) this.ctx.ws.roots.set(root, { name: `(checks ${source})`, files: [file], links: {} });
   }
 
   private progress(mark: string, name: string, level: string, ms: number, cached = false) {
     const time = cached ? 'cached' : `${(ms / 1000).toFixed(1)}s`;
-    this.options.log(`  ${mark} ${name.padEnd(28)} ${level.padEnd(8)} ${time}`);
+    this.ctx.options.log(`  ${mark} ${name.padEnd(28)} ${level.padEnd(8)} ${time}`);
   }
 }
 

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { storePathOf } from './nar.ts';
+import { narHash, storePathForNarHash, storePathOf } from './nar.ts';
 import type { SourceIndex } from './nix-output.ts';
 import type { AssembledFile, AssembledFlake } from './types.ts';
 
@@ -57,13 +57,20 @@ export async function writeTree(dir: string, files: readonly AssembledFile[]): P
   }
 }
 
-/** Writes a flake and registers where Nix will see it: on disk and in the store. */
-export async function addFlake(ws: Workspace & { roots: Map<string, AssembledFlake> }, flake: AssembledFlake): Promise<string> {
+/**
+ * Writes a flake and registers where Nix will see it: on disk and in the store. Returns its
+ * directory and its tree's NAR hash (SRI), which keys its cached results.
+ */
+export async function addFlake(
+  ws: Workspace & { roots: Map<string, AssembledFlake> },
+  flake: AssembledFlake,
+): Promise<{ dir: string; hash: string }> {
   const dir = ws.flakeDir(flake.name);
   await writeTree(dir, flake.files);
+  const hash = narHash(treeOf(flake));
   ws.roots.set(dir, flake);
-  ws.roots.set(storePathOf(treeOf(flake)), flake);
-  return dir;
+  ws.roots.set(storePathForNarHash(hash), flake);
+  return { dir, hash: `sha256-${hash.toString('base64')}` };
 }
 
 /**
