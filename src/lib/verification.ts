@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { BlockReport, FlakeReport, Report } from '../../scripts/verifier/types.ts';
+import { displayPath } from '../../scripts/verifier/glue.ts';
 import { ReportSchema } from './report-schema.ts';
 
 const HOW_TO_PRODUCE =
@@ -51,7 +52,7 @@ export function loadVerification(dir: string): Verification {
   const reportPath = join(dir, 'report.json');
   if (!existsSync(reportPath)) {
     throw new VerificationDataError(
-      `The verification report \`${displayPath(reportPath)}\` does not exist. The site shows each snippet's verification, so it cannot be built without one. ${HOW_TO_PRODUCE}`,
+      `The verification report \`${displayPath(process.cwd(), reportPath)}\` does not exist. The site shows each snippet's verification, so it cannot be built without one. ${HOW_TO_PRODUCE}`,
     );
   }
   const { mtimeMs } = statSync(reportPath);
@@ -69,13 +70,13 @@ export function parseReport(text: string, path = 'report.json'): Report {
     json = JSON.parse(text);
   } catch (error) {
     throw new VerificationDataError(
-      `The verification report \`${displayPath(path)}\` is not valid JSON (${(error as Error).message}). ${HOW_TO_PRODUCE}`,
+      `The verification report \`${displayPath(process.cwd(), path)}\` is not valid JSON (${(error as Error).message}). ${HOW_TO_PRODUCE}`,
     );
   }
   const result = ReportSchema.safeParse(json);
   if (!result.success) {
     throw new VerificationDataError(
-      `The verification report \`${displayPath(path)}\` does not match the report contract (scripts/verifier/types.ts):\n${z.prettifyError(result.error)}\nIt may come from an older verifier. ${HOW_TO_PRODUCE}`,
+      `The verification report \`${displayPath(process.cwd(), path)}\` does not match the report contract (scripts/verifier/types.ts):\n${z.prettifyError(result.error)}\nIt may come from an older verifier. ${HOW_TO_PRODUCE}`,
     );
   }
   return result.data;
@@ -93,7 +94,7 @@ function createVerification(dir: string, report: Report): Verification {
     const path = join(dir, 'flakes', safeSegment(name));
     if (!existsSync(path)) {
       throw new VerificationDataError(
-        `The report lists flake \`${name}\`, but its tree \`${displayPath(path)}\` does not exist: the report and the flakes come from different runs. ${HOW_TO_PRODUCE}`,
+        `The report lists flake \`${name}\`, but its tree \`${displayPath(process.cwd(), path)}\` does not exist: the report and the flakes come from different runs. ${HOW_TO_PRODUCE}`,
       );
     }
     return path;
@@ -135,7 +136,7 @@ function createVerification(dir: string, report: Report): Verification {
       const full = join(flakeDir(name), ...path.split('/').map(safeSegment));
       if (!existsSync(full)) {
         throw new VerificationDataError(
-          `The report lists file \`${path}\` of flake \`${name}\`, but \`${displayPath(full)}\` does not exist: the report and the flakes come from different runs. ${HOW_TO_PRODUCE}`,
+          `The report lists file \`${path}\` of flake \`${name}\`, but \`${displayPath(process.cwd(), full)}\` does not exist: the report and the flakes come from different runs. ${HOW_TO_PRODUCE}`,
         );
       }
       return readFileSync(full, 'utf8');
@@ -171,7 +172,3 @@ function unknownFlakeMessage(name: string, report: Report): string {
   return `The verification report has no flake \`${name}\`. Flakes in the report: ${names}.`;
 }
 
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') ? rel : path;
-}
