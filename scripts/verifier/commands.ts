@@ -1,7 +1,8 @@
 /**
  * Command blocks: `$ nix …` lines, each followed by the output it must print. Pure.
+ * What a command may run is decided by `command-policy.ts`.
  */
-import { split } from 'shlex';
+import { commandProblem } from './command-policy.ts';
 
 export interface ReaderCommand {
   /** The command as the reader types it, without `$ `. */
@@ -11,20 +12,6 @@ export interface ReaderCommand {
   /** 0-based line of the `$` line inside the block. */
   offset: number;
 }
-
-/** Subcommands that only read, evaluate or build: nothing that runs programs or changes the system. */
-const READ_ONLY = new Set([
-  'eval',
-  'build',
-  'path-info',
-  'why-depends',
-  'derivation show',
-  'show-derivation',
-  'flake show',
-  'flake metadata',
-  'flake info',
-  'flake check',
-]);
 
 export type CommandParse = { ok: true; commands: ReaderCommand[] } | { ok: false; offset: number; reason: string };
 
@@ -41,7 +28,13 @@ export function parseCommandBlock(code: string): CommandParse {
     }
     let text = line.slice(2);
     const start = i;
-    while (text.endsWith('\\') && i + 1 < lines.length) text = text.slice(0, -1) + lines[++i]!.trim();
+    // Where each continuation line starts in `text`, to point at the line of a bad word.
+    const continued: Array<{ at: number; offset: number }> = [];
+    while (text.endsWith('\\') && i + 1 < lines.length) {
+      text = text.slice(0, -1);
+      continued.push({ at: text.length, offset: ++i });
+      text += lines[i]!.trim();
+    }
     const words = plainWords(text);
     if (!words) {
       return {
@@ -50,33 +43,74 @@ export function parseCommandBlock(code: string): CommandParse {
         reason: 'Only plain `nix …` commands can be run (no pipes, redirections, globs or variables). Show such a command in a block with `skip="REASON"`.',
       };
     }
-    if (words[0] !== 'nix') {
-      return { ok: false, offset: start, reason: `Only \`nix\` commands can be run here, not \`${words[0]}\`. Exempt the block with \`skip="REASON"\`.` };
-    }
-    if (!READ_ONLY.has(words[1] ?? '') && !READ_ONLY.has(`${words[1]} ${words[2]}`)) {
-      return {
-        ok: false,
-        offset: start,
-        reason: `\`nix ${words[1] ?? ''}\` is not run by the verifier: it runs only commands that read or build (${[...READ_ONLY].map((c) => `\`nix ${c}\``).join(', ')}). Exempt the block with \`skip="REASON"\`.`,
-      };
+    const argv = words.map((w) => w.word);
+    const problem = commandProblem(argv);
+    if (problem) {
+      const at = words[problem.index]?.at ?? 0;
+      const offset = continued.findLast((c) => c.at <= at)?.offset ?? start;
+      return { ok: false, offset, reason: problem.reason };
     }
     const output: string[] = [];
     while (i + 1 < lines.length && !lines[i + 1]!.startsWith('$ ')) output.push(lines[++i]!);
-    commands.push({ text, argv: words, expected: normaliseOutput(output.join('\n')), offset: start });
+    commands.push({ text, argv, expected: normaliseOutput(output.join('\n')), offset: start });
   }
   if (commands.length === 0) return { ok: false, offset: 0, reason: 'This command block has no `$ nix …` line.' };
   return { ok: true, commands };
 }
 
 /** The words of a command without shell operators, expansions or unbalanced quotes; else undefined. */
-function plainWords(text: string): string[] | undefined {
+function plainWords(text: string): ShellWord[] | undefined {
   const unquoted = text.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
   if (/[|&;<>`$*?(){}]|(^|\s)#/.test(unquoted)) return undefined;
-  try {
-    return split(text);
-  } catch {
-    return undefined;
+  return shellWords(text);
+}
+
+export interface ShellWord {
+  word: string;
+  /** Index in the text where the word starts. */
+  at: number;
+}
+
+/**
+ * Splits a line into words as a POSIX shell does, for a line with no operators or
+ * expansions: quotes and backslashes. Undefined for an unbalanced quote or a final backslash.
+ */
+export function shellWords(text: string): ShellWord[] | undefined {
+  const words: ShellWord[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (/\s/.test(text[i]!)) {
+      i++;
+      continue;
+    }
+    const at = i;
+    let word = '';
+    while (i < text.length && !/\s/.test(text[i]!)) {
+      const c = text[i]!;
+      if (c === "'") {
+        const end = text.indexOf("'", i + 1);
+        if (end === -1) return undefined;
+        word += text.slice(i + 1, end);
+        i = end + 1;
+      } else if (c === '"') {
+        for (i++; text[i] !== '"'; i++) {
+          if (i >= text.length) return undefined;
+          if (text[i] === '\\' && '"\\$`'.includes(text[i + 1] ?? '')) i++;
+          word += text[i];
+        }
+        i++;
+      } else if (c === '\\') {
+        if (i + 1 >= text.length) return undefined;
+        word += text[i + 1];
+        i += 2;
+      } else {
+        word += c;
+        i++;
+      }
+    }
+    words.push({ word, at });
   }
+  return words;
 }
 
 /** Output is compared line by line, ignoring trailing spaces and blank lines at the ends. */

@@ -30,6 +30,80 @@ describe('parseCommandBlock', () => {
   });
 });
 
+describe('what a command block may run', () => {
+  const refused = (code: string) => {
+    const parsed = parseCommandBlock(code);
+    if (parsed.ok) throw new Error(`expected ${JSON.stringify(code)} to be refused`);
+    return parsed;
+  };
+
+  it("keeps the guide's own commands", () => {
+    const block = [
+      `$ nix eval --json .#nixosConfigurations.hero.config.boot.extraModulePackages --apply 'map (p: p.pname)'`,
+      '["qc71-slimbook-laptop"]',
+      `$ nix eval .#nixosConfigurations.hero.config --apply \\`,
+      `    'c: builtins.elem "KDIR=\${k.dev}/build" c.makeFlags'`,
+      'true',
+    ].join('\n');
+    expect(parseCommandBlock(block)).toMatchObject({ ok: true, commands: [{ offset: 0 }, { offset: 2 }] });
+    for (const command of ['nix build .#a --no-link -L', 'nix flake show .', 'nix flake check --no-build', 'nix path-info -r -S .#a', 'nix derivation show .#a^out']) {
+      expect(parseCommandBlock(`$ ${command}\n`), command).toMatchObject({ ok: true });
+    }
+  });
+
+  it.each([
+    ['--impure', 'nix eval --impure .#a'],
+    ['--option', 'nix eval --option allow-unsafe-native-code-during-evaluation true .#a'],
+    ['--expr', `nix build --expr 'derivation { }'`],
+    ['--file', 'nix eval --file /etc/x a'],
+    ['-f', 'nix eval -f ./x a'],
+    ['--write-to', 'nix eval .#a --write-to /tmp/x'],
+    ['--out-link', 'nix build .#a --out-link /tmp/x'],
+    ['-o', 'nix build .#a -o /tmp/x'],
+    ['--store', 'nix build --store /tmp/s .#a'],
+    ['--override-input', 'nix eval --override-input nixpkgs github:a/b .#a'],
+    ['--update-input', 'nix eval --update-input nixpkgs .#a'],
+    ['--reference-lock-file', 'nix eval --reference-lock-file /x .#a'],
+    ['--output-lock-file', 'nix eval --output-lock-file /x .#a'],
+    ['--arg', 'nix eval --arg a 1 .#a'],
+    ['--argstr', 'nix eval --argstr a b .#a'],
+    ['--include', 'nix eval --include nixpkgs=/x .#a'],
+    ['-I', 'nix eval -I /x .#a'],
+    ['--apply=x:x', 'nix eval .#a --apply=x:x'],
+    ['--', 'nix eval -- .#a'],
+    ['--impure', 'nix --impure eval .#a'],
+  ])('refuses the flag %s, naming it and what is allowed', (flag, command) => {
+    const { reason, offset } = refused(`$ ${command}\nout\n`);
+    expect(offset).toBe(0);
+    expect(reason).toContain(`\`${flag}\` is not allowed in a command block`);
+    expect(reason).toContain('`--json`, `--raw`');
+    expect(reason).toContain('skip="REASON"');
+  });
+
+  it.each(['nixpkgs#hello', 'github:NixOS/nixpkgs#hello', 'path:/etc', '/etc/passwd', '../other', '..#a', './x', '.?dir=..#a', 'flake:nixpkgs', '-'])(
+    'refuses the installable %s',
+    (installable) => {
+      expect(refused(`$ nix build '${installable}'\n`).reason).toContain(`\`${installable}\` is not part of the assembled flake.`);
+    },
+  );
+
+  it('refuses a flag without its value', () => {
+    expect(refused('$ nix eval .#a --apply\n').reason).toMatch(/^`--apply` needs a value/);
+  });
+
+  it('points at the line of the bad word in a continued command, or of a later command', () => {
+    expect(refused('$ nix eval .#a \\\n  --json \\\n  --impure\n').offset).toBe(2);
+    expect(refused('$ nix eval .#a\ntrue\n$ nix eval \\\n  nixpkgs#hello\n').offset).toBe(3);
+  });
+
+  it('reads quotes and backslashes as a shell does', () => {
+    expect(parseCommandBlock(`$ nix eval .#a --apply "x: \\"a\\" + x" --apply 'y'\\ z\n`)).toMatchObject({
+      ok: true,
+      commands: [{ argv: ['nix', 'eval', '.#a', '--apply', 'x: "a" + x', '--apply', 'y z'] }],
+    });
+  });
+});
+
 describe('normaliseOutput', () => {
   it('ignores trailing spaces and blank lines at the ends only', () => {
     expect(normaliseOutput('\n a  \n\n b\n\n')).toBe(' a\n\n b');
