@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { narHash, storePathForNarHash, storePathOf } from './nar.ts';
+import { resolveInside } from './paths.ts';
 import type { SourceIndex } from './nix-output.ts';
 import type { AssembledFile, AssembledFlake } from './types.ts';
 
@@ -48,10 +49,11 @@ export function treeOf(flake: AssembledFlake): Map<string, string> {
   return new Map(flake.files.map((f) => [f.path, f.text]));
 }
 
-/** Writes a flake's files under `dir`, exactly as assembled. */
+/** Writes a flake's files under `dir`, exactly as assembled. Throws for a path that would leave `dir`. */
 export async function writeTree(dir: string, files: readonly AssembledFile[]): Promise<void> {
-  for (const file of files) {
-    const path = join(dir, file.path);
+  const paths = files.map((file) => resolveInside(dir, file.path));
+  for (const [i, file] of files.entries()) {
+    const path = paths[i]!;
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, file.text);
   }
