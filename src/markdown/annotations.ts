@@ -6,6 +6,7 @@
  * read the same thing. Problems are collected, never thrown.
  */
 import { MetaOptions } from '@expressive-code/core';
+import { flakeNameProblem, flakePathProblem } from '../../scripts/verifier/paths.ts';
 import type { Annotation } from '../../scripts/verifier/types.ts';
 
 /** Keys this project adds to the meta syntax. */
@@ -29,6 +30,18 @@ const EXPRESSIVE_CODE_KEYS = [
 ] as const;
 
 const KNOWN_KEYS = new Set<string>([...OWN_KEYS, ...EXPRESSIVE_CODE_KEYS].map((k) => k.toLowerCase()));
+type OwnKey = (typeof OWN_KEYS)[number];
+const OWN_KEY_SET = new Set<string>(OWN_KEYS);
+/** Keys that make any block the verifier's business; `title` alone is Expressive Code's. */
+const CLAIMING_KEYS = new Set<string>(OWN_KEYS.filter((k) => k !== 'title'));
+const EXAMPLES: Record<OwnKey, string> = {
+  flake: '`flake="simple"`',
+  title: '`title="configuration.nix"`',
+  slot: '`slot="body"`',
+  skip: '`skip="needs the hardware"`',
+  fails: '`fails="attribute \'x\' missing"`',
+};
+const QUOTES = ['"', "'", '`'];
 
 /** Languages whose blocks are Nix code. */
 export const NIX_LANGS = new Set(['nix']);
@@ -55,21 +68,48 @@ export function parseAnnotation(
   const problems: string[] = [];
   const parsed = new MetaOptions(meta ?? '');
   problems.push(...(parsed.errors ?? []).map((e) => `The code-fence meta could not be read: ${e}.`));
+  const language = (lang ?? '').toLowerCase();
+  const isNix = NIX_LANGS.has(language);
 
-  for (const option of parsed.list()) {
-    if (option.key && !KNOWN_KEYS.has(option.key.toLowerCase())) {
-      problems.push(unknownKeyMessage(option.key));
-    }
+  const list = parsed.list();
+  // Keys that make a block the verifier's, whatever its language (`title` alone does not).
+  const ours = isNix || list.some((o) => o.key && CLAIMING_KEYS.has(o.key.toLowerCase()));
+  const unreadable = { role: isNix ? 'lint' : 'ignored' } as const;
+  if (ours) {
+    // A broken quote shifts every key after it: report it alone.
+    const quotes = list.flatMap((o) => (hasUnbalancedQuote(o) ? [unbalancedQuoteMessage(o.raw)] : []));
+    if (quotes.length) return { annotation: unreadable, problems: [...problems, ...quotes] };
   }
 
-  const get = (key: (typeof OWN_KEYS)[number]) => parsed.getString(key);
+  const seen = new Map<string, string[]>();
+  const malformed: string[] = [];
+  for (const option of list) {
+    if (!option.key) continue;
+    const key = option.key.toLowerCase();
+    if (!KNOWN_KEYS.has(key)) {
+      problems.push(unknownKeyMessage(option.key));
+      continue;
+    }
+    if (!ours || !OWN_KEY_SET.has(key)) continue;
+    if (option.kind === 'boolean') {
+      malformed.push(`\`${option.key}\` has no value: write \`${option.key}="…"\`, e.g. ${EXAMPLES[key as OwnKey]}.`);
+    }
+    seen.set(key, [...(seen.get(key) ?? []), option.raw.trim()]);
+  }
+  for (const [key, given] of seen) {
+    if (given.length > 1) malformed.push(`\`${key}\` is given ${given.length} times (${given.map((g) => `\`${g}\``).join(', ')}). Give each key once.`);
+  }
+  if (malformed.length) return { annotation: unreadable, problems: [...problems, ...malformed] };
+
+  const get = (key: OwnKey) => parsed.getString(key);
   const flake = get('flake');
   const file = get('title');
   const slot = get('slot');
   const skip = get('skip');
   const fails = get('fails');
-  const language = (lang ?? '').toLowerCase();
-  const isNix = NIX_LANGS.has(language);
+  // Names that become paths on disk: a block with a bad one is placed nowhere.
+  const unsafe = [...defined(flake ? flakeNameProblem(flake) : undefined), ...defined(flake && file ? flakePathProblem(file) : undefined)];
+  if (unsafe.length) return { annotation: unreadable, problems: [...problems, ...unsafe] };
 
   if (skip !== undefined) {
     if (!skip.trim()) problems.push('`skip` needs a reason that readers can see, e.g. `skip="needs the hardware"`.');
@@ -113,6 +153,26 @@ export function parseAnnotation(
   if (fails !== undefined) return { annotation: { role: 'expected-failure', target, fails }, problems };
   if (slot !== undefined) return { annotation: { role: 'fragment', target: { ...target, slot } }, problems };
   return { annotation: { role: 'file', target }, problems };
+}
+
+/**
+ * Expressive Code reads `title="a b` as the value `"a` and `flake="a title="b"` as the value
+ * `a title="b`: a quoted value must open and close with its quote, with none inside unescaped.
+ */
+function hasUnbalancedQuote(option: { raw: string; key?: string | undefined; kind: string }): boolean {
+  if (option.kind !== 'string') return false;
+  const value = option.raw.trimStart().slice(option.key ? option.key.length + 1 : 0);
+  const quote = value[0] ?? '';
+  if (!QUOTES.includes(quote)) return false;
+  return !new RegExp(`^${quote}(?:[^${quote}\\\\]|\\\\.)*${quote}$`, 's').test(value);
+}
+
+function unbalancedQuoteMessage(raw: string): string {
+  return `The code-fence meta has an unbalanced quote in \`${raw.trim()}\`: close each value with the quote it opens with, e.g. \`flake="simple" title="configuration.nix"\`.`;
+}
+
+function defined<T>(value: T | undefined): T[] {
+  return value === undefined ? [] : [value];
 }
 
 function unknownKeyMessage(key: string): string {

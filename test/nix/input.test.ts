@@ -3,6 +3,9 @@
  * way, runs the real command line, and asserts exit code 2, the message and the page line.
  * Needs Nix (CI installs it).
  */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
 
@@ -48,5 +51,47 @@ describe('command blocks run only read-only commands in the assembled flake', ()
   it('refuses an installable from outside the flake', async () => {
     const r = await broken([{ page: 'simple.mdx', from: COMMAND, to: `${COMMAND}\ntrue\n$ nix build nixpkgs#hello` }]);
     await expectProblemAt(r, 'simple.mdx', '$ nix build nixpkgs#hello', 'annotation', '`nixpkgs#hello` is not part of the assembled flake.');
+  });
+});
+
+describe('titles and flake names stay inside the flake', () => {
+  const FENCE = '```nix flake="simple" title="module.nix"';
+
+  it('refuses a title that leaves the flake, at the fence, and writes nothing outside', async () => {
+    const name = `escaped-${process.pid}-${Date.now()}.nix`;
+    const r = await broken([{ page: 'simple.mdx', from: FENCE, to: `\`\`\`nix flake="simple" title="../../${name}"` }], PAGES);
+    await expectProblemAt(r, 'simple.mdx', `title="../../${name}"`, 'annotation', `\`title="../../${name}"\` is not a path inside the flake: a \`..\` segment leads out of it.`);
+    expect(existsSync(join(tmpdir(), name))).toBe(false);
+    expect(existsSync(join(r.dir, name))).toBe(false);
+  });
+
+  it('refuses an absolute title', async () => {
+    const r = await broken([{ page: 'simple.mdx', from: FENCE, to: '```nix flake="simple" title="/tmp/module.nix"' }]);
+    await expectProblemAt(r, 'simple.mdx', 'title="/tmp/module.nix"', 'annotation', '`title="/tmp/module.nix"` is not a path inside the flake: it is absolute.');
+  });
+
+  it('refuses a flake name that is a path', async () => {
+    const r = await broken([{ page: 'simple.mdx', from: FENCE, to: '```nix flake="../simple" title="module.nix"' }]);
+    await expectProblemAt(r, 'simple.mdx', 'flake="../simple"', 'annotation', '`flake="../simple"` is not a valid flake name');
+  });
+});
+
+describe('annotations that do not say what they seem to', () => {
+  const FENCE = '```nix flake="simple" title="module.nix"';
+
+  it('a duplicate key', async () => {
+    const r = await broken([{ page: 'simple.mdx', from: FENCE, to: '```nix flake="simple" title="module.nix" title="other.nix"' }]);
+    await expectProblemAt(r, 'simple.mdx', 'title="other.nix"', 'annotation', '`title` is given 2 times (`title="module.nix"`, `title="other.nix"`). Give each key once.');
+  });
+
+  it('a key without a value', async () => {
+    const r = await broken([{ page: 'simple.mdx', from: FENCE, to: '```nix flake title="module.nix"' }]);
+    await expectProblemAt(r, 'simple.mdx', '```nix flake title="module.nix"', 'annotation', '`flake` has no value: write `flake="…"`, e.g. `flake="simple"`.');
+  });
+
+  it('an unbalanced quote', async () => {
+    const r = await broken([{ page: 'simple.mdx', from: FENCE, to: '```nix flake="simple title="module.nix"' }]);
+    await expectProblemAt(r, 'simple.mdx', '```nix flake="simple title=', 'annotation', 'The code-fence meta has an unbalanced quote in `flake="simple title="module.nix"`');
+    expect(r.stderr).not.toContain('is missing');
   });
 });

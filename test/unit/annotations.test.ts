@@ -84,3 +84,102 @@ describe('parseAnnotation', () => {
     expect(parseAnnotation('nix', 'flake="simple title="x"', strict).problems.length).toBeGreaterThan(0);
   });
 });
+
+describe('parseAnnotation: meta that does not say what it seems to', () => {
+  it('names an unbalanced quote, instead of a missing key', () => {
+    const closing = 'close each value with the quote it opens with, e.g. `flake="simple" title="configuration.nix"`.';
+    expect(parseAnnotation('nix', 'flake="simple title="x"', strict)).toEqual({
+      annotation: { role: 'lint' },
+      problems: [`The code-fence meta has an unbalanced quote in \`flake="simple title="x"\`: ${closing}`],
+    });
+    expect(parseAnnotation('nix', 'flake="simple" title="x.nix', strict).problems).toEqual([
+      `The code-fence meta has an unbalanced quote in \`title="x.nix\`: ${closing}`,
+    ]);
+    expect(parseAnnotation('console', "flake='simple", strict).problems).toHaveLength(1);
+  });
+
+  it('accepts escaped quotes and quotes of the other kind inside a value', () => {
+    expect(parseAnnotation('nix', `flake="a" title="b.nix" fails='"x" does not hold'`, strict).problems).toEqual([]);
+    expect(parseAnnotation('nix', 'flake="a" title="b.nix" fails="say \\"x\\""', strict)).toMatchObject({
+      annotation: { fails: 'say "x"' },
+      problems: [],
+    });
+  });
+
+  it('leaves the meta of blocks that are not ours alone', () => {
+    expect(parseAnnotation('js', 'title="a.js', strict)).toEqual({ annotation: { role: 'ignored' }, problems: [] });
+    expect(parseAnnotation('sh', 'title="a" title="b"', strict)).toEqual({ annotation: { role: 'ignored' }, problems: [] });
+  });
+
+  it('names a duplicate key instead of letting the last one win', () => {
+    expect(parseAnnotation('nix', 'flake="a" title="b.nix" flake="c"', strict)).toEqual({
+      annotation: { role: 'lint' },
+      problems: ['`flake` is given 2 times (`flake="a"`, `flake="c"`). Give each key once.'],
+    });
+    expect(parseAnnotation('console', 'flake="a" FLAKE="b"', strict).problems).toEqual([
+      '`flake` is given 2 times (`flake="a"`, `FLAKE="b"`). Give each key once.',
+    ]);
+  });
+
+  it('names one of our keys given without a value, but lets Expressive Code flags through', () => {
+    expect(parseAnnotation('nix', 'flake title="x.nix"', strict)).toEqual({
+      annotation: { role: 'lint' },
+      problems: ['`flake` has no value: write `flake="…"`, e.g. `flake="simple"`.'],
+    });
+    expect(parseAnnotation('nix', 'flake="a" title= slot="body"', strict).problems).toEqual([
+      '`title` has no value: write `title="…"`, e.g. `title="configuration.nix"`.',
+    ]);
+    expect(parseAnnotation('console', 'skip', strict).problems).toEqual([
+      '`skip` has no value: write `skip="…"`, e.g. `skip="needs the hardware"`.',
+    ]);
+    expect(parseAnnotation('nix', 'flake="a" title="b.nix" wrap showLineNumbers', strict).problems).toEqual([]);
+  });
+});
+
+describe('parseAnnotation: titles and flake names become paths, so they stay inside the flake', () => {
+  const inside = 'Give the file\'s path from the flake\'s root, with `/` between folders, e.g. `title="pkgs/foo/package.nix"`.';
+  it.each([
+    ['../outside.nix', 'a `..` segment leads out of it'],
+    ['pkgs/../../x.nix', 'a `..` segment leads out of it'],
+    ['..', 'a `..` segment leads out of it'],
+    ['/etc/x.nix', 'it is absolute'],
+    ['./x.nix', 'it has a `.` segment'],
+    ['a/./x.nix', 'it has a `.` segment'],
+    ['a//x.nix', 'it has an empty segment (`//`, or a `/` at the end)'],
+    ['a/', 'it has an empty segment (`//`, or a `/` at the end)'],
+    ['a\\x.nix', 'it contains a backslash'],
+  ])('refuses title="%s": %s', (title, why) => {
+    expect(parseAnnotation('nix', `flake="a" title="${title}"`, strict)).toEqual({
+      annotation: { role: 'lint' },
+      problems: [`\`title="${title}"\` is not a path inside the flake: ${why}. ${inside}`],
+    });
+  });
+
+  it('refuses a title with a control character, and shows it escaped', () => {
+    expect(parseAnnotation('nix', 'flake="a" title="x\u0000.nix"', strict).problems).toEqual([
+      `\`title="x\\u0000.nix"\` is not a path inside the flake: it contains a control character. ${inside}`,
+    ]);
+  });
+
+  it('accepts nested relative paths, and titles of blocks that belong to no flake', () => {
+    expect(parseAnnotation('nix', 'flake="a" title="pkgs/linux-packages/qc71/package.nix"', strict).problems).toEqual([]);
+    expect(parseAnnotation('nix', 'skip="an example" title="/etc/nixos/configuration.nix"', strict).problems).toEqual([]);
+  });
+
+  it.each(['../x', 'a/b', '..', '1st', 'my_flake', 'a.b', ''])('refuses flake="%s"', (name) => {
+    const result = parseAnnotation('nix', `flake="${name}" title="x.nix"`, strict);
+    if (name === '') {
+      expect(result.problems[0]).toMatch(/^`flake` is missing/);
+      return;
+    }
+    expect(result).toEqual({
+      annotation: { role: 'lint' },
+      problems: [`\`flake="${name}"\` is not a valid flake name: use a letter, then letters, digits and dashes, e.g. \`flake="simple"\`.`],
+    });
+  });
+
+  it('checks the flake name of command blocks too', () => {
+    expect(parseAnnotation('console', 'flake="../x"', strict)).toMatchObject({ annotation: { role: 'ignored' }, problems: [expect.stringMatching(/not a valid flake name/)] });
+    expect(parseAnnotation('console', 'flake="nur-2"', strict)).toEqual({ annotation: { role: 'command', flake: 'nur-2' }, problems: [] });
+  });
+});
