@@ -6,6 +6,7 @@ import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import { pageProcessor } from '../../src/markdown/syntax.ts';
+import { normaliseLineEnds } from './line-ends.ts';
 import type { Block, Diagnostic } from './types.ts';
 
 export interface Extraction {
@@ -16,10 +17,12 @@ export interface Extraction {
 /**
  * Finds every fenced code block of a Markdown/MDX page.
  * `strict`: an unannotated `nix` block is an error (the guide) instead of a lint target.
+ * Line ends are read as `\n` whatever they are (CRLF, CR); lines and columns do not change.
  */
 export function extractBlocks(page: string, source: string, options: { strict: boolean }): Extraction {
+  const text = normaliseLineEnds(source);
   const processor = pageProcessor(page, options);
-  const file = new VFile({ path: page, value: source });
+  const file = new VFile({ path: page, value: text });
   let tree;
   try {
     tree = processor.runSync(processor.parse(file), file);

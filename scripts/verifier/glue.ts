@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
+import { normaliseLineEnds } from './line-ends.ts';
 import type { Diagnostic } from './types.ts';
 
 export interface GlueFile {
@@ -64,7 +65,7 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
     }
     const checksPath = join(dir, `${name}.checks.nix`);
     const checks = existsSync(checksPath)
-      ? { path: `${name}.checks.nix`, source: displayPath(root, checksPath), text: await readFile(checksPath, 'utf8') }
+      ? { path: `${name}.checks.nix`, source: displayPath(root, checksPath), text: await readText(checksPath) }
       : undefined;
     const manifest = existsSync(manifestPath) ? displayPath(root, manifestPath) : undefined;
     flakes.push({ name, files, inputs, ...(manifest ? { manifest } : {}), ...(checks ? { checks } : {}) });
@@ -82,11 +83,16 @@ async function readTree(dir: string, root: string): Promise<GlueFile[]> {
         return {
           path: relative(dir, absolute).split(sep).join('/'),
           source: displayPath(root, absolute),
-          text: await readFile(absolute, 'utf8'),
+          text: await readText(absolute),
         };
       }),
   );
   return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** A glue file's text, with LF line ends whatever it was saved with, so `# slot:` lines are found. */
+async function readText(path: string): Promise<string> {
+  return normaliseLineEnds(await readFile(path, 'utf8'));
 }
 
 /** Inside the project: relative to it, as errors show it; elsewhere: absolute. */

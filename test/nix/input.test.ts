@@ -4,6 +4,7 @@
  * Needs Nix (CI installs it).
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -93,5 +94,20 @@ describe('annotations that do not say what they seem to', () => {
     const r = await broken([{ page: 'simple.mdx', from: FENCE, to: '```nix flake="simple title="module.nix"' }]);
     await expectProblemAt(r, 'simple.mdx', '```nix flake="simple title=', 'annotation', 'The code-fence meta has an unbalanced quote in `flake="simple title="module.nix"`');
     expect(r.stderr).not.toContain('is missing');
+  });
+});
+
+describe('line ends', () => {
+  it('a page saved with CRLF verifies as written: its command output is not drift', async () => {
+    const r = await broken([{ page: 'simple.mdx', from: '\n', to: '\r\n', all: true }]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.report!.blocks.find((b) => b.role === 'command')).toMatchObject({ status: 'verified', code: expect.not.stringContaining('\r') });
+  });
+
+  it('a glue template saved with CRLF has its slots filled', async () => {
+    // Edits are relative to the fixture's pages/ folder; this one reaches its glue.
+    const r = await broken([{ page: '../flakes/simple/configuration.nix', from: '\n', to: '\r\n', all: true }]);
+    expect(await readFile(join(r.dir, 'flakes/simple/configuration.nix'), 'utf8')).toContain('# slot: body\r\n');
+    expect(r.exitCode, r.stderr).toBe(0);
   });
 });

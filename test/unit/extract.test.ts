@@ -31,6 +31,8 @@ echo not ours
 \`\`\`
 `;
 
+const strict = { strict: true };
+
 describe('extractBlocks', () => {
   const { blocks, diagnostics } = extractBlocks('src/content/docs/page.mdx', page, { strict: false });
 
@@ -70,6 +72,14 @@ describe('extractBlocks', () => {
     expect(result.blocks).toEqual([]);
     expect(result.diagnostics[0]).toMatchObject({ file: 'bad.mdx', ruleId: 'markdown', fatal: true });
     expect(result.diagnostics[0]!.place?.line).toBe(4);
+  });
+
+  it('reads CRLF and CR line ends as LF, at the same lines', () => {
+    const lf = 'Text\n\n```console flake="simple"\n$ nix eval .#a\ntrue\n```\n\n```nix flake="simple" title="a.nix"\n{ }\n```\n';
+    const expected = extractBlocks('p.md', lf, strict).blocks;
+    expect(expected.map((b) => b.code)).toEqual(['$ nix eval .#a\ntrue', '{ }']);
+    expect(extractBlocks('p.md', lf.replaceAll('\n', '\r\n'), strict)).toEqual({ blocks: expected, diagnostics: [] });
+    expect(extractBlocks('p.md', lf.replaceAll('\n', '\r'), strict)).toEqual({ blocks: expected, diagnostics: [] });
   });
 
   it('reads .md without MDX syntax', () => {
