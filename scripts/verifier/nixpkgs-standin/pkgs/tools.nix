@@ -1,11 +1,20 @@
-# Stand-ins for the ordinary packages the guide's derivations depend on (the
-# kernel's build tools and a few others): real names and versions, not buildable.
+# Stand-ins for the ordinary packages the guide's derivations depend on (the kernel's
+# build tools and a few others), under their nixpkgs names and versions. Each one links
+# the host's programs into its `bin`, so a build that lists it in `nativeBuildInputs`
+# finds them; a program the host lacks is simply missing, as it would be from a package
+# that does not provide it.
 { lib, stdenv }:
 let
-  stub =
-    pname: version: description:
+  hostTool =
+    pname: version: description: programs:
     stdenv.mkDerivation {
-      inherit pname version;
+      inherit pname version programs;
+      buildCommand = ''
+        mkdir -p $out/bin
+        for program in $programs; do
+          if [ -x "/usr/bin/$program" ]; then ln -s "/usr/bin/$program" "$out/bin/$program"; fi
+        done
+      '';
       meta = {
         inherit description;
         mainProgram = pname;
@@ -14,18 +23,22 @@ let
     };
 in
 {
-  bc = stub "bc" "1.08.1" "GNU software calculator";
-  bison = stub "bison" "3.8.2" "Yacc-compatible parser generator";
-  coreutils = stub "coreutils" "9.7" "GNU Core Utilities";
-  elfutils = stub "elfutils" "0.193" "Set of utilities to handle ELF objects";
-  flex = stub "flex" "2.6.4" "Fast lexical analyser generator";
-  gnumake = stub "gnumake" "4.4.1" "Tool to control the generation of non-source files from sources";
-  hello = stub "hello" "2.12.2" "Program that produces a familiar, friendly greeting";
-  kmod = stub "kmod" "34.2" "Tools for loading and managing Linux kernel modules";
-  libelf = stub "libelf" "0.8.13" "ELF object file access library";
-  nix-update = stub "nix-update" "1.11.0" "Swiss-knife for updating nix packages";
-  openssl = stub "openssl" "3.4.1" "Cryptographic library that implements the SSL and TLS protocols";
-  pahole = stub "pahole" "1.30" "Shows, manipulates, and uses data structure layouts and debug info";
-  perl = stub "perl" "5.40.0" "Standard implementation of the Perl 5 programming language";
-  zstd = stub "zstd" "1.5.7" "Zstandard real-time compression algorithm";
+  bc = hostTool "bc" "1.08.1" "GNU software calculator" [ "bc" ];
+  bison = hostTool "bison" "3.8.2" "Yacc-compatible parser generator" [ "bison" ];
+  coreutils = hostTool "coreutils" "9.7" "GNU Core Utilities" [ ];
+  elfutils = hostTool "elfutils" "0.193" "Set of utilities to handle ELF objects" [ "eu-readelf" ];
+  flex = hostTool "flex" "2.6.4" "Fast lexical analyser generator" [ "flex" ];
+  gnumake = hostTool "gnumake" "4.4.1" "Tool to control the generation of non-source files from sources" [ "make" ];
+  hello = hostTool "hello" "2.12.2" "Program that produces a familiar, friendly greeting" [ "hello" ];
+  kmod = hostTool "kmod" "34.2" "Tools for loading and managing Linux kernel modules" [
+    "kmod"
+    "modinfo"
+    "depmod"
+  ];
+  libelf = hostTool "libelf" "0.8.13" "ELF object file access library" [ ];
+  nix-update = hostTool "nix-update" "1.11.0" "Swiss-knife for updating nix packages" [ "nix-update" ];
+  openssl = hostTool "openssl" "3.4.1" "Cryptographic library that implements the SSL and TLS protocols" [ "openssl" ];
+  pahole = hostTool "pahole" "1.30" "Shows, manipulates, and uses data structure layouts and debug info" [ "pahole" ];
+  perl = hostTool "perl" "5.40.0" "Standard implementation of the Perl 5 programming language" [ "perl" ];
+  zstd = hostTool "zstd" "1.5.7" "Zstandard real-time compression algorithm" [ "zstd" ];
 }

@@ -1,7 +1,14 @@
-# Stand-in for a kernel built by nixpkgs' pkgs/os-specific/linux/kernel (generic.nix
-# and common-flags.nix): the attributes out-of-tree module packages read (`dev`,
-# `modDirVersion`, `moduleBuildDependencies`, `commonMakeFlags`, `makeFlags`, ...).
-# Its source hash is lib.fakeHash: it is never fetched or built.
+# Stand-in for a kernel built by nixpkgs' pkgs/os-specific/linux/kernel (generic.nix,
+# manual-config.nix and common-flags.nix): the attributes out-of-tree module packages read
+# (`dev`, `modDirVersion`, `moduleBuildDependencies`, `commonMakeFlags`, `makeFlags`, ...).
+#
+# With `source` (Debian's linux-source tarball, which the verifier adds to the store), the
+# kernel really builds what modules need: the tree is configured for x86_64 the way NixOS
+# configures the options out-of-tree modules see, prepared with `make modules_prepare`, and
+# installed as `$dev/lib/modules/<modDirVersion>/build`, as in nixpkgs. The kernel image
+# itself is not built, so there is no Module.symvers: modpost then only warns about
+# unresolved symbols (see `hasModuleSymvers`). Without `source`, it evaluates and
+# instantiates, and its build fails saying why.
 {
   lib,
   stdenv,
@@ -19,32 +26,58 @@
   deterministic-uname,
   version,
   modDirVersion ? version,
+  source ? null,
 }:
 let
   cc = stdenv.cc;
+  bintools = cc.bintools;
   hostCc = buildPackages.stdenv.cc;
+  prefix = cc.targetPrefix;
 
-  # The flags the kernel and out-of-tree modules share.
+  # As common-flags.nix: the unwrapped tools, ARCH and CROSS_COMPILE, which the kernel and
+  # out-of-tree modules share.
   commonMakeFlags = [
-    "CC=${cc}/bin/${cc.targetPrefix}cc"
-    "LD=${cc.bintools}/bin/${cc.targetPrefix}ld"
-    "AR=${cc.bintools}/bin/${cc.targetPrefix}ar"
+    "CC=${cc}/bin/${prefix}cc"
+    "LD=${bintools}/bin/${prefix}ld"
+    "AR=${bintools}/bin/${prefix}ar"
+    "NM=${bintools}/bin/${prefix}nm"
+    "STRIP=${bintools}/bin/${prefix}strip"
+    "OBJCOPY=${bintools}/bin/${prefix}objcopy"
+    "OBJDUMP=${bintools}/bin/${prefix}objdump"
+    "READELF=${bintools}/bin/${prefix}readelf"
     "HOSTCC=${hostCc}/bin/${hostCc.targetPrefix}cc"
     "HOSTLD=${hostCc.bintools}/bin/${hostCc.targetPrefix}ld"
     "ARCH=${stdenv.hostPlatform.linuxArch}"
-  ]
-  ++ lib.optionals (stdenv.hostPlatform.system != stdenv.buildPlatform.system) [
-    "CROSS_COMPILE=${cc.targetPrefix}"
+    "CROSS_COMPILE=${prefix}"
   ];
+
+  # The options that decide how an out-of-tree module compiles, set as nixpkgs'
+  # pkgs/os-specific/linux/kernel/common-config.nix leaves them: no `-Werror` for the whole
+  # tree, no module signing, and no LEDS_BRIGHTNESS_HW_CHANGED (nothing selects it).
+  nixosOptions = [
+    "--disable WERROR"
+    "--disable MODULE_SIG"
+    "--disable LEDS_BRIGHTNESS_HW_CHANGED"
+    "--module ACPI_WMI"
+    "--enable LEDS_CLASS"
+    "--enable HWMON"
+    "--enable ACPI_BATTERY"
+  ];
+
+  buildable = source != null && source.version == version;
 in
 stdenv.mkDerivation (finalAttrs: {
   pname = "linux";
   inherit version;
 
-  src = fetchurl {
-    url = "mirror://kernel/linux/kernel/v${lib.versions.major version}.x/linux-${version}.tar.xz";
-    hash = lib.fakeHash;
-  };
+  src =
+    if buildable then
+      fetchurl {
+        inherit (source) name hash;
+        url = "file:///usr/src/${source.name}";
+      }
+    else
+      null;
 
   outputs = [
     "out"
@@ -62,9 +95,64 @@ stdenv.mkDerivation (finalAttrs: {
     elfutils
   ];
 
-  # The kernel's own build flags: `O=` points at its build tree, which is why
-  # these are the wrong flags for an out-of-tree module.
+  # The kernel's own build flags: `O=` points at its build tree, which is why these are the
+  # wrong flags for an out-of-tree module.
   makeFlags = [ "O=$(buildRoot)" ] ++ commonMakeFlags;
+
+  inherit nixosOptions;
+  kernelFlags = commonMakeFlags;
+  enableParallelBuilding = true;
+
+  unpackPhase =
+    if buildable then
+      null
+    else
+      ''
+        echo "offline stand-in: no source for Linux ${version}. Only the kernel of Debian's ${
+          if source == null then "linux-source package (not installed)" else source.name
+        } (${if source == null then "none" else "Linux ${source.version}"}) is built." >&2
+        exit 1
+      '';
+
+  configurePhase = ''
+    runHook preConfigure
+    make $kernelFlags defconfig
+    scripts/config $nixosOptions
+    make $kernelFlags olddefconfig
+    runHook postConfigure
+  '';
+
+  buildPhase = ''
+    runHook preBuild
+    make $kernelFlags -j$NIX_BUILD_CORES modules_prepare
+    release="$(make -s $kernelFlags kernelrelease)"
+    if [ "$release" != "${modDirVersion}" ]; then
+      echo "kernel release $release is not modDirVersion ${modDirVersion}" >&2
+      exit 1
+    fi
+    runHook postBuild
+  '';
+
+  # As manual-config.nix: `dev` keeps what building a module needs (Makefiles, Kconfig,
+  # headers, scripts, the configuration and objtool), not the sources of the kernel itself.
+  installPhase = ''
+    runHook preInstall
+    find . -type f \( -name '*.c' -o -name '*.o' -o -name '*.rs' -o -name '*.rst' -o -name '*.txt' \
+      -o -name '*.S' -o -name '*.dts*' -o -name '*.yaml' -o -name '*.json' -o -name '*.cmd' \) \
+      ! -path './scripts/*' ! -path './tools/objtool/*' -delete
+    rm -rf Documentation samples LICENSES tools/testing
+    for d in arch/*; do
+      if [ "$d" != arch/x86 ] && [ "$d" != arch/Kconfig ]; then rm -rf "$d"; fi
+    done
+    find drivers sound fs net -type f ! -name 'Makefile*' ! -name 'Kconfig*' ! -name 'Kbuild*' -delete
+    find tools -mindepth 1 -maxdepth 1 ! -name objtool ! -name include ! -name arch ! -name lib \
+      ! -name scripts ! -name build -exec rm -rf {} +
+    find . -type d -empty -delete
+    mkdir -p $dev/lib/modules/${modDirVersion} $out/lib/modules/${modDirVersion}
+    cp -a . $dev/lib/modules/${modDirVersion}/build
+    ln -s $dev/lib/modules/${modDirVersion}/build $out/lib/modules/${modDirVersion}/build
+    runHook postInstall
+  '';
 
   passthru = {
     inherit
@@ -72,6 +160,14 @@ stdenv.mkDerivation (finalAttrs: {
       commonMakeFlags
       stdenv
       ;
+    # Set by nixpkgs' kernels; absent here, since only modules_prepare runs (see above).
+    hasModuleSymvers = false;
+    # What reports say a module was built against.
+    standinLabel =
+      if buildable then
+        "Linux ${version} (Debian source, NixOS-like configuration)"
+      else
+        "Linux ${version} (not buildable offline)";
     baseVersion = lib.versions.pad 3 version;
     kernelOlder = lib.versionOlder version;
     kernelAtLeast = lib.versionAtLeast version;
@@ -101,7 +197,7 @@ stdenv.mkDerivation (finalAttrs: {
   };
 
   meta = {
-    description = "Linux kernel (offline stand-in: evaluates and instantiates, never builds)";
+    description = "Linux kernel (offline stand-in: only the tree modules are built against)";
     homepage = "https://www.kernel.org/";
     license = lib.licenses.gpl2Only;
     platforms = lib.platforms.linux;

@@ -1,7 +1,9 @@
 # Stand-in for nixpkgs' stdenv (pkgs/stdenv/generic): `stdenv.mkDerivation` with
 # nixpkgs' calling conventions (an attribute set or `finalAttrs: { ... }`,
-# `overrideAttrs`, `passthru`, `meta`) and its meta checks, over derivations that
-# instantiate but whose builder refuses to build anything.
+# `overrideAttrs`, `passthru`, `meta`) and its meta checks. Its derivations really
+# build, with the generic builder's phases (setup.sh) and the host's compiler and
+# tools: the stand-in has no bootstrap toolchain, so they are impure (`__noChroot`)
+# and need `sandbox = false` or `relaxed`.
 {
   lib,
   config,
@@ -9,11 +11,6 @@
 }:
 let
   checkMeta = import ./check-meta.nix { inherit lib config hostPlatform; };
-
-  refuseToBuild = name: [
-    "-c"
-    "echo 'nixpkgs stand-in: ${name} is not buildable; it only exists so that Nix can evaluate and instantiate the guide. Build with real nixpkgs.' >&2; exit 1"
-  ];
 
   # Values `derivation` can take; others (functions, plain attribute sets) reach
   # it as null, which keeps the attribute names lazy, and stay on the result.
@@ -59,8 +56,13 @@ let
         // {
           inherit name;
           system = hostPlatform.system;
-          builder = "/bin/sh";
-          args = refuseToBuild name;
+          builder = "/bin/bash";
+          args = [
+            "-e"
+            ./default-builder.sh
+          ];
+          stdenvSetup = ./setup.sh;
+          __noChroot = true;
         };
       validity = checkMeta {
         inherit name meta;
@@ -117,7 +119,7 @@ in
   targetPlatform = hostPlatform;
   system = hostPlatform.system;
   inherit (hostPlatform) isLinux isDarwin isx86_64 isAarch64;
-  shell = "/bin/sh";
+  shell = "/bin/bash";
 
   mkDerivation =
     fnOrAttrs:

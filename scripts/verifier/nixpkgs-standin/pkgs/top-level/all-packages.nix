@@ -40,10 +40,18 @@ in
   };
   stdenvNoCC = final.stdenv;
 
+  # The compiler and binutils: the host's, linked under nixpkgs' wrapper names (`cc`, `ld`,
+  # ...), since the stand-in has no bootstrap toolchain.
   gcc =
     baseStdenv.mkDerivation {
       pname = "gcc-wrapper";
       version = "14.3.0";
+      buildCommand = ''
+        mkdir -p $out/bin
+        ln -s /usr/bin/gcc $out/bin/cc
+        ln -s /usr/bin/gcc $out/bin/gcc
+        ln -s /usr/bin/cpp $out/bin/cpp
+      '';
       meta.platforms = lib.platforms.all;
     }
     // {
@@ -52,11 +60,21 @@ in
       isClang = false;
       bintools = final.binutils;
     };
-  binutils = baseStdenv.mkDerivation {
-    pname = "binutils-wrapper";
-    version = "2.44";
-    meta.platforms = lib.platforms.all;
-  };
+  binutils =
+    baseStdenv.mkDerivation {
+      pname = "binutils-wrapper";
+      version = "2.44";
+      buildCommand = ''
+        mkdir -p $out/bin
+        for tool in ld ar nm strip objcopy objdump readelf; do
+          ln -s /usr/bin/$tool $out/bin/$tool
+        done
+      '';
+      meta.platforms = lib.platforms.all;
+    }
+    // {
+      targetPrefix = "";
+    };
 
   inherit (import ../build-support/fetchers.nix { inherit lib hostPlatform; })
     fetchurl

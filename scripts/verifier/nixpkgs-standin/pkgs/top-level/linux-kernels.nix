@@ -13,12 +13,14 @@
       self:
       let
         callPackage = newScope self;
-        kernel = version: callPackage ../linux/kernel.nix { inherit version; };
+        source =
+          if builtins.pathExists ../../kernel-source.nix then import ../../kernel-source.nix else null;
+        kernel = version: callPackage ../linux/kernel.nix { inherit version source; };
       in
       {
         linux_6_1 = kernel "6.1.158";
         linux_6_6 = kernel "6.6.114";
-        linux_6_12 = kernel "6.12.55";
+        linux_6_12 = kernel (if source != null then source.version else "6.12.55");
         linux_6_18 = kernel "6.18.1";
       }
     )
@@ -39,9 +41,14 @@
           isHardened
           isLibre
           ;
-        kernelModuleMakeFlags = kernel.commonMakeFlags ++ [
-          "KBUILD_OUTPUT=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build"
-        ];
+        # As nixpkgs (PR 377327): the kernel's common flags, then its build tree.
+        kernelModuleMakeFlags =
+          kernel.commonMakeFlags
+          ++ [
+            "KBUILD_OUTPUT=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build"
+          ]
+          # Not in nixpkgs: the stand-in's kernel tree has no Module.symvers (see kernel.nix).
+          ++ lib.optional (!kernel.hasModuleSymvers) "KBUILD_MODPOST_WARN=1";
 
         qc71_laptop = self.callPackage ../linux/qc71_laptop.nix { };
       })

@@ -1,0 +1,3 @@
+# Stand-in for nixpkgs' pkgs/stdenv/generic/default-builder.sh.
+source "$stdenvSetup"
+genericBuild
