@@ -40,6 +40,7 @@ async function timed(calls: NixCall[], keepWorkspace: boolean, cacheDir: string)
     jobs: defaultJobs(),
     timeout: '300s',
     cacheDir,
+    sources: process.env.VERIFY_SOURCES || null,
     command: 'npm run bench',
     log: () => {},
     onNixCall: (call) => calls.push(call),

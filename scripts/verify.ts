@@ -38,6 +38,12 @@ Options:
   --out DIR          write every assembled flake there, as evaluated
   --jobs N           flakes evaluated at once (default: ${defaultJobs()})
   --timeout SECONDS  per Nix call (default: 300)
+  --sources DIR      a source mirror: upstream trees as OWNER-REPO-REV.tar.gz, used when
+                     a source cannot be fetched (default: $VERIFY_SOURCES)
+  --kernel-source FILE
+                     Debian's linux-source tarball, which the offline stand-in's kernel is
+                     built from (default: $VERIFY_KERNEL_SOURCE, or the installed
+                     /usr/src/linux-source-6.12.tar.xz)
   --cache DIR        where results are cached (default: .cache/verify)
   --no-cache         neither read nor write the cache
   --quiet            no progress lines
@@ -61,6 +67,8 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
         out: { type: 'string' },
         jobs: { type: 'string' },
         timeout: { type: 'string', default: '300' },
+        sources: { type: 'string' },
+        'kernel-source': { type: 'string' },
         cache: { type: 'string', default: '.cache/verify' },
         'no-cache': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -86,6 +94,11 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
   if (!Number.isInteger(jobs) || jobs < 1) return usage(`--jobs takes a whole number of at least 1, not \`${values.jobs}\`.`);
   const timeout = Number(values.timeout);
   if (!(timeout > 0)) return usage(`--timeout takes a number of seconds, not \`${values.timeout}\`.`);
+  const sourcesOption = values.sources ?? (process.env.VERIFY_SOURCES || undefined);
+  const mirror = sourcesOption === undefined ? null : resolve(process.cwd(), sourcesOption);
+  if (mirror && !existsSync(mirror)) return usage(`--sources ${sourcesOption}: no such directory.`);
+  const kernelSourceOption = values['kernel-source'] ?? (process.env.VERIFY_KERNEL_SOURCE || undefined);
+  const kernelSource = kernelSourceOption === undefined ? undefined : resolve(process.cwd(), kernelSourceOption);
 
   const cwd = process.cwd();
   const guide = positionals.length === 0;
@@ -109,6 +122,8 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
     jobs,
     timeout: `${timeout}s`,
     cacheDir: values['no-cache'] ? null : resolve(ROOT, values.cache),
+    sources: mirror,
+    ...(kernelSource ? { kernelSource } : {}),
     command: ['npm run verify --', ...argv].join(' ').replace(/ --$/, ''),
     log: quiet ? () => {} : log,
   });

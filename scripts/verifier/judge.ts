@@ -2,17 +2,24 @@
  * Judging Nix's answers: diagnostics at the page and line, and the level each flake reached.
  * Pure.
  */
+import { buildErrors } from './build-log.ts';
 import { normaliseOutput } from './commands.ts';
 import { nixBase32Decode } from './nar.ts';
-import { diagnoseNixError, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
-import type { FlakeAnswers } from './stages.ts';
+import { diagnoseNixError, mapPosition, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
+import type { EvalReport, FlakeAnswers, PackageInfo } from './stages.ts';
 import type { AssembledFlake, Block, Diagnostic, Level, Point, Status } from './types.ts';
 
 export interface Judgement {
   level: Level | null;
   diagnostics: Diagnostic[];
   checks: { name: string; status: Status }[];
+  /** What module packages were built against (kernel labels), at the build level. */
+  builtAgainst: string[];
+  /** Why the flake could not go further than `level` on this machine (sources unavailable). */
+  cap?: string;
 }
+
+type Place = Pick<Diagnostic, 'file' | 'place' | 'blockId'>;
 
 export interface JudgeContext {
   index: SourceIndex;
@@ -25,12 +32,16 @@ export interface JudgeContext {
 export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: JudgeContext): Judgement {
   const fallback = flakeFallback(flake);
   if (!answers.eval.ok || !answers.report) {
-    return { level: 'parse', diagnostics: [diagnoseNixError(answers.eval.stderr, ctx.index, fallback, 'eval')], checks: [] };
+    return { level: 'parse', diagnostics: [diagnoseNixError(answers.eval.stderr, ctx.index, fallback, 'eval')], checks: [], builtAgainst: [] };
   }
+  const report = answers.report;
   const diagnostics: Diagnostic[] = [];
-  const checks = Object.entries(answers.report.checks).map(([name, holds]) => {
-    if (!holds) diagnostics.push(failedCheck(name, flake, ctx.checks));
-    return { name, status: (holds ? 'verified' : 'failed') as Status };
+  const checks = Object.entries(report.checks).flatMap(([name, claim]) => {
+    if (claim.type === 'module') return [];
+    const holds = 'holds' in claim && claim.holds;
+    if (claim.type !== 'bool') diagnostics.push(notABoolean(name, claim.type, flake, ctx.checks));
+    else if (!holds) diagnostics.push(failedCheck(name, flake, ctx.checks));
+    return [{ name, status: (holds ? 'verified' : 'failed') as Status }];
   });
   for (const answer of answers.commands) {
     const block = ctx.blocks.get(answer.blockId)!;
@@ -56,51 +67,71 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
     }
   }
 
-  let level: Level = 'eval';
-  if (answers.fetch) {
-    if (!answers.fetch.ok) {
-      diagnostics.push(fetchProblem(answers.fetch.stderr, flake, ctx.index, fallback));
-      return { level, diagnostics, checks };
-    }
+  const judged = (level: Level, extra: Partial<Judgement> = {}): Judgement => ({ level, diagnostics, checks, builtAgainst: [], ...extra });
+  if (answers.unavailable?.length) {
+    return judged('eval', { cap: `Sources could not be fetched here, so nothing was fetched or built: ${answers.unavailable.map((u) => u.reason).join('; ')}` });
   }
-  if (ctx.level === 'fetch' || ctx.level === 'build') level = 'fetch';
-  if (answers.build) {
-    if (!answers.build.ok) {
-      diagnostics.push({ ...diagnoseNixError(answers.build.stderr, ctx.index, fallback, 'build'), ...packagePlace(answers.build.stderr, flake, fallback) });
-      return { level, diagnostics, checks };
-    }
+  const mismatch = answers.mirror?.find((m) => !m.added);
+  if (mismatch) {
+    diagnostics.push(mirrorMismatch(mismatch, flake, fallback));
+    return judged('eval');
   }
-  if (ctx.level === 'build') level = 'build';
-  return { level, diagnostics, checks };
+  if (answers.fetch && !answers.fetch.ok) {
+    diagnostics.push(fetchProblem(answers.fetch.stderr, flake, ctx.index, fallback));
+    return judged('eval');
+  }
+  if (ctx.level === 'eval') return judged('eval');
+  if (answers.build && !answers.build.ok) {
+    diagnostics.push(buildProblem(answers, report, flake, ctx.index, fallback));
+    return judged('fetch');
+  }
+  if (ctx.level === 'fetch') return judged('fetch');
+  diagnostics.push(...moduleProblems(answers, report, flake, ctx));
+  const builtAgainst = [...new Set(Object.values(report.nixosConfigurations).filter((h) => h.modulePackages.length).map((h) => h.kernel.label))];
+  return judged('build', { builtAgainst });
 }
 
 /**
  * An expected failure holds when some copy of the flake fails with the given text: an error
  * from Nix, or a declared check that no longer holds (`Check failed: "claim" does not hold.`).
  */
-export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswers[]): Diagnostic | undefined {
-  if (block.annotation.role !== 'expected-failure') return undefined;
+export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswers[]): { problem?: Diagnostic; level?: Level } {
+  if (block.annotation.role !== 'expected-failure') return {};
   const expected = squash(block.annotation.fails);
   const failures = answers.flatMap(failureTexts);
-  if (failures.some((text) => squash(text).includes(expected))) return undefined;
+  const matched = failures.find((f) => squash(f.text).includes(expected));
+  if (matched) return { level: matched.level };
   const base = { file: block.page, place: block.start, ruleId: 'expected-failure', blockId: block.id };
   if (failures.length === 0) {
     return {
-      ...base,
-      reason: `This block is shown as failing with \`${block.annotation.fails}\`, but Nix evaluated it without error and every declared check held. If the mistake it shows no longer fails, update the page.`,
+      problem: {
+        ...base,
+        reason: `This block is shown as failing with \`${block.annotation.fails}\`, but Nix evaluated${answers.some((a) => a.build) ? ' and built' : ''} it without error and every declared check held. If the mistake it shows no longer fails, update the page.`,
+      },
     };
   }
   return {
-    ...base,
-    reason: `This block is shown as failing with \`${block.annotation.fails}\`, but it failed with something else:\n${failures[0]}`,
+    problem: {
+      ...base,
+      reason: `This block is shown as failing with \`${block.annotation.fails}\`, but it failed with something else:\n${failures[0]!.text}`,
+    },
   };
 }
 
-function failureTexts(answers: FlakeAnswers): string[] {
-  if (!answers.eval.ok || !answers.report) return [parseNixError(answers.eval.stderr).message, answers.eval.stderr];
-  return Object.entries(answers.report.checks)
-    .filter(([, holds]) => !holds)
-    .map(([name]) => checkFailure(name));
+/** How a copy failed, with the level at which it did (`eval` for Nix errors and claims). */
+function failureTexts(answers: FlakeAnswers): { text: string; level: Level }[] {
+  if (!answers.eval.ok || !answers.report) {
+    return [parseNixError(answers.eval.stderr).message, answers.eval.stderr].map((text) => ({ text, level: 'eval' as const }));
+  }
+  const texts = Object.entries(answers.report.checks)
+    .filter(([, claim]) => claim.type !== 'module' && !('holds' in claim && claim.holds))
+    .map(([name]) => ({ text: checkFailure(name), level: 'eval' as Level }));
+  if (answers.fetch && !answers.fetch.ok) texts.push({ text: parseNixError(answers.fetch.stderr).message, level: 'fetch' });
+  if (answers.build && !answers.build.ok) {
+    const log = answers.buildLog ? buildErrors(answers.buildLog.log) : undefined;
+    texts.push({ text: log?.errors.length ? log.errors.join('\n') : parseNixError(answers.build.stderr).message, level: 'build' });
+  }
+  return texts;
 }
 
 /** How a claim that does not hold is worded, in diagnostics and for `fails` to match. */
@@ -117,13 +148,104 @@ function flakeFallback(flake: AssembledFlake): { file: string; place?: Point; bl
 }
 
 function failedCheck(name: string, flake: AssembledFlake, checks: JudgeContext['checks']): Diagnostic {
-  const line = checks ? checks.text.split('\n').findIndex((l) => l.includes(JSON.stringify(name))) + 1 : 0;
+  return { reason: `${checkFailure(name)} (flake \`${flake.name}\`)`, ...claimPlace(name, flake, checks), ruleId: 'check' };
+}
+
+function notABoolean(name: string, type: string, flake: AssembledFlake, checks: JudgeContext['checks']): Diagnostic {
   return {
-    reason: `${checkFailure(name)} (flake \`${flake.name}\`)`,
-    file: checks?.source ?? `flake ${flake.name}`,
-    ...(line > 0 ? { place: { line, column: 1 } } : {}),
+    reason: `The claim "${name}" is a ${type}, not a boolean (flake \`${flake.name}\`). A claim holds only when it is exactly \`true\`; write a comparison that gives \`true\` or \`false\`.`,
+    ...claimPlace(name, flake, checks),
     ruleId: 'check',
   };
+}
+
+function claimPlace(name: string, flake: AssembledFlake, checks: JudgeContext['checks']): Pick<Diagnostic, 'file' | 'place'> {
+  const line = checks ? checks.text.split('\n').findIndex((l) => l.includes(JSON.stringify(name))) + 1 : 0;
+  return { file: checks?.source ?? `flake ${flake.name}`, ...(line > 0 ? { place: { line, column: 1 } } : {}) };
+}
+
+/** A mirrored tree whose hash is not the declared one, worded as Nix words a fetch's mismatch. */
+function mirrorMismatch(m: NonNullable<FlakeAnswers['mirror']>[number], flake: AssembledFlake, fallback: ReturnType<typeof flakeFallback>): Diagnostic {
+  const place = findInFlake(flake, m.declared) ?? (fallback.place ? { file: fallback.file, place: fallback.place } : { file: fallback.file });
+  return {
+    reason: `hash mismatch in fixed-output derivation '${m.drvPath}':\n  specified: ${m.declared}\n       got: ${m.got}\n(\`got\` is the hash of the tree in the source mirror's ${m.file}.) A hash left over from an older revision is the usual cause: update \`hash\` with the one Nix got.`,
+    ...place,
+    ruleId: 'fetch',
+  };
+}
+
+/**
+ * A package that does not build: the compiler's first errors, at the package's block (the
+ * line of its `pname`, from meta.position).
+ */
+function buildProblem(answers: FlakeAnswers, report: EvalReport, flake: AssembledFlake, index: SourceIndex, fallback: ReturnType<typeof flakeFallback>): Diagnostic {
+  const drvPath = answers.buildLog?.drvPath;
+  const pkg = packagesOf(report).find((p) => p.drvPath === drvPath);
+  const log = answers.buildLog ? buildErrors(answers.buildLog.log) : undefined;
+  const where = pkg ? packageAt(pkg, index) : undefined;
+  const name = pkg?.name ?? /-([^/]+)\.drv$/.exec(drvPath ?? '')?.[1]?.replace(/^[0-9a-z]{32}-/, '');
+  if (!log) return { ...diagnoseNixError(answers.build!.stderr, index, fallback, 'build'), ...(where ?? {}) };
+  const quoted = log.errors.length ? log.errors : log.tail;
+  return {
+    reason: `${name ? `\`${name}\`` : 'A package'} does not build${log.errors.length ? ', the compiler says' : '; the log ends with'}:\n${indent(quoted.join('\n'))}\nThe whole log: \`nix log ${drvPath}\``,
+    ...(where ?? packagePlace(answers.build!.stderr, flake, fallback)),
+    ruleId: 'build',
+  };
+}
+
+/**
+ * Module packages must install their modules for the system's kernel: under
+ * `lib/modules/<modDirVersion>/`, each with a vermagic that names that kernel. Module claims
+ * (`{ host; kernelModule; }`) name one module that must be there.
+ */
+function moduleProblems(answers: FlakeAnswers, report: EvalReport, flake: AssembledFlake, ctx: JudgeContext): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  for (const [hostName, host] of Object.entries(report.nixosConfigurations)) {
+    const version = host.kernel.modDirVersion;
+    for (const pkg of host.modulePackages) {
+      const installed = answers.modules?.[pkg.out] ?? [];
+      const where = packageAt(pkg, ctx.index) ?? { file: flakeFallback(flake).file };
+      const mine = installed.filter((m) => m.path.startsWith(`lib/modules/${version}/`));
+      if (mine.length === 0) {
+        const others = installed.map((m) => m.path).join(', ');
+        problems.push({
+          reason: `\`${pkg.name}\` is in boot.extraModulePackages of \`${hostName}\`, but installs no kernel module under lib/modules/${version}/, the module directory of its kernel (${host.kernel.label})${others ? `; it installed ${others}` : ''}.`,
+          ...where,
+          ruleId: 'build',
+        });
+      }
+      for (const module of mine) {
+        if (module.vermagic?.split(' ')[0] === version) continue;
+        problems.push({
+          reason: `${module.path} of \`${pkg.name}\` was built for ${module.vermagic ? `\`${module.vermagic}\`` : 'no kernel (it has no vermagic)'}, not for ${version}, the kernel of \`${hostName}\`.`,
+          ...where,
+          ruleId: 'build',
+        });
+      }
+    }
+  }
+  for (const [name, claim] of Object.entries(report.checks)) {
+    if (claim.type !== 'module' || !('kernelModule' in claim)) continue;
+    const host = report.nixosConfigurations[claim.host];
+    const version = host?.kernel.modDirVersion;
+    const path = `lib/modules/${version}/extra/${claim.kernelModule}.ko`;
+    const found = host?.modulePackages.flatMap((p) => answers.modules?.[p.out] ?? []).find((m) => m.path === path);
+    if (found && found.vermagic?.split(' ')[0] === version) continue;
+    problems.push({ ...failedCheck(name, flake, ctx.checks), notes: [host ? `no ${path} built for ${version} in boot.extraModulePackages of \`${claim.host}\`` : `no host \`${claim.host}\``] });
+  }
+  return problems;
+}
+
+function packagesOf(report: EvalReport): PackageInfo[] {
+  return [...Object.values(report.packages), ...Object.values(report.nixosConfigurations).flatMap((h) => h.modulePackages)];
+}
+
+/** The page line of a package's `pname`, from Nix's `meta.position`. */
+function packageAt(pkg: PackageInfo, index: SourceIndex): Pick<Diagnostic, 'file' | 'place' | 'blockId'> | undefined {
+  const m = /^(?<path>\/.+):(?<line>\d+)$/.exec(pkg.position ?? '')?.groups;
+  if (!m) return undefined;
+  const mapped = mapPosition({ path: m.path!, line: Number(m.line), column: 1 }, index);
+  return mapped ? { file: mapped.file, place: mapped.place, ...(mapped.blockId ? { blockId: mapped.blockId } : {}) } : undefined;
 }
 
 /**
@@ -141,13 +263,13 @@ function fetchProblem(stderr: string, flake: AssembledFlake, index: SourceIndex,
 }
 
 /** A failed build has no Nix position; point at the file that defines the package. */
-function packagePlace(stderr: string, flake: AssembledFlake, fallback: ReturnType<typeof flakeFallback>): Partial<Diagnostic> {
+function packagePlace(stderr: string, flake: AssembledFlake, fallback: ReturnType<typeof flakeFallback>): Place {
   const drv = /\/nix\/store\/[0-9a-z]{32}-([^'\s]+)\.drv/.exec(stderr)?.[1];
   const pname = drv?.replace(/-\d[^-]*$/, '');
   return (pname && findInFlake(flake, `"${pname}"`)) || { file: fallback.file, ...(fallback.place ? { place: fallback.place } : {}) };
 }
 
-function findInFlake(flake: AssembledFlake, needle: string): Partial<Diagnostic> | undefined {
+function findInFlake(flake: AssembledFlake, needle: string): Place | undefined {
   for (const file of flake.files) {
     const lines = file.text.split('\n');
     const i = lines.findIndex((l) => l.includes(needle));

@@ -11,6 +11,19 @@ import { createHash } from 'node:crypto';
 export type Tree = ReadonlyMap<string, string | Uint8Array>;
 
 export function narHash(tree: Tree): Buffer {
+  return narHashOfNode(toDirectory(tree));
+}
+
+/** A file system object as NAR sees it: a directory, a regular file or a symlink. */
+export type NarNode =
+  | { entries: Map<string, NarNode> }
+  | string
+  | Uint8Array
+  | { contents: Uint8Array; executable: boolean }
+  | { symlink: string };
+
+/** SHA-256 of the NAR serialisation of `root`. */
+export function narHashOfNode(root: NarNode): Buffer {
   const hash = createHash('sha256');
   const str = (s: string | Uint8Array) => {
     const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
@@ -21,7 +34,6 @@ export function narHash(tree: Tree): Buffer {
     const padding = (8 - (bytes.length % 8)) % 8;
     if (padding) hash.update(Buffer.alloc(padding));
   };
-  const root = toDirectory(tree);
   str('nix-archive-1');
   serialise(root, str);
   return hash.digest();
@@ -34,8 +46,21 @@ export function storePathOf(tree: Tree, name = 'source', storeDir = '/nix/store'
 
 /** The same, from the tree's NAR hash. */
 export function storePathForNarHash(hash: Buffer, name = 'source', storeDir = '/nix/store'): string {
-  const fingerprint = `source:sha256:${hash.toString('hex')}:${storeDir}:${name}`;
-  const digest = createHash('sha256').update(fingerprint).digest();
+  return makeStorePath(`source:sha256:${hash.toString('hex')}`, name, storeDir);
+}
+
+/**
+ * The store path of a fixed-output derivation's output (or of `nix-store --add-fixed`), from
+ * the SHA-256 of its contents: of the NAR for `recursive`, of the file itself for `flat`.
+ */
+export function fixedOutputPath(method: 'flat' | 'recursive', sha256: Buffer, name: string, storeDir = '/nix/store'): string {
+  if (method === 'recursive') return storePathForNarHash(sha256, name, storeDir);
+  const inner = createHash('sha256').update(`fixed:out:sha256:${sha256.toString('hex')}:`).digest('hex');
+  return makeStorePath(`output:out:sha256:${inner}`, name, storeDir);
+}
+
+function makeStorePath(prefix: string, name: string, storeDir: string): string {
+  const digest = createHash('sha256').update(`${prefix}:${storeDir}:${name}`).digest();
   const compressed = Buffer.alloc(20);
   for (let i = 0; i < digest.length; i++) compressed[i % 20]! ^= digest[i]!;
   return `${storeDir}/${nixBase32(compressed)}-${name}`;
@@ -75,7 +100,7 @@ export function nixBase32Decode(text: string): Uint8Array {
 }
 
 interface Directory {
-  entries: Map<string, Directory | string | Uint8Array>;
+  entries: Map<string, NarNode>;
 }
 
 function toDirectory(tree: Tree): Directory {
@@ -96,11 +121,11 @@ function toDirectory(tree: Tree): Directory {
   return root;
 }
 
-function isDirectory(node: Directory | string | Uint8Array): node is Directory {
+function isDirectory(node: NarNode): node is Directory {
   return typeof node === 'object' && 'entries' in node;
 }
 
-function serialise(node: Directory | string | Uint8Array, str: (s: string | Uint8Array) => void): void {
+function serialise(node: NarNode, str: (s: string | Uint8Array) => void): void {
   str('(');
   str('type');
   if (isDirectory(node)) {
@@ -115,6 +140,18 @@ function serialise(node: Directory | string | Uint8Array, str: (s: string | Uint
       serialise(node.entries.get(name)!, str);
       str(')');
     }
+  } else if (typeof node === 'object' && 'symlink' in node) {
+    str('symlink');
+    str('target');
+    str(node.symlink);
+  } else if (typeof node === 'object' && 'executable' in node) {
+    str('regular');
+    if (node.executable) {
+      str('executable');
+      str('');
+    }
+    str('contents');
+    str(node.contents);
   } else {
     str('regular');
     str('contents');

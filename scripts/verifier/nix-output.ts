@@ -204,6 +204,7 @@ function escapeRegExp(s: string): string {
 }
 
 export function stripAnsi(s: string): string {
+  // Colours, and the hyperlinks (OSC 8) that gcc prints around option names.
   // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*m/g, '');
+  return s.replace(/\u001b\[[0-9;]*m/g, '').replace(/\u001b\]8;[^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '');
 }

@@ -3,10 +3,11 @@
  * flakes pin (what readers get); `--nixpkgs PATH` takes a checkout; `--offline` takes the
  * project's stand-in, which is never called nixpkgs.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { DEFAULT_KERNEL_SOURCE, describeKernelSource, kernelSourceNix, type KernelSource } from './kernel-source.ts';
 import { narHashSri } from './nar.ts';
-import { flakeMetadata, type NixRunner } from './nix.ts';
+import { addFixed, flakeMetadata, invalidPaths, type NixRunner } from './nix.ts';
 import type { AssembledFlake, NixpkgsIdentity } from './types.ts';
 
 const STANDIN_DIR = resolve(import.meta.dirname, 'nixpkgs-standin');
@@ -35,12 +36,21 @@ export function pinnedUrl(flakes: readonly AssembledFlake[]): { url?: string; pr
   return urls.size ? { url: [...urls][0]! } : {};
 }
 
+/** Where the stand-in is copied, and the kernel source it builds from. */
+export interface StandinPlace {
+  workspace: string;
+  kernelSource: string | undefined;
+  cacheDir: string | null;
+}
+
 export async function resolveNixpkgs(
   nix: NixRunner,
   choice: NixpkgsChoice,
   pinned: string | undefined,
   ci: boolean,
+  place: StandinPlace,
 ): Promise<ResolvedNixpkgs | { problem: string }> {
+  const standin = () => standinIn(nix, place);
   if (choice.mode === 'offline') return standin();
   if (choice.mode === 'path') {
     const path = resolve(choice.path);
@@ -71,25 +81,60 @@ export async function resolveNixpkgs(
     };
   }
   const fallback = await standin();
+  if ('problem' in fallback) return fallback;
   return {
     ...fallback,
     warning: `nixpkgs (\`${pinned}\`) could not be fetched (${why}).\nFalling back to the OFFLINE STAND-IN: results are not checked against nixpkgs. Use --offline to ask for this, or --nixpkgs PATH.`,
   };
 }
 
-async function standin(): Promise<ResolvedNixpkgs> {
+/**
+ * The stand-in, copied into the workspace with a `kernel-source.nix` for Debian's
+ * linux-source tarball when it is installed, which is then put into the store, so its kernel
+ * builds without a download. Without the tarball, the stand-in's kernels do not build, and
+ * the report says why.
+ */
+async function standinIn(nix: NixRunner, place: StandinPlace): Promise<ResolvedNixpkgs | { problem: string }> {
+  const dir = join(place.workspace, 'nixpkgs-standin');
+  await cp(STANDIN_DIR, dir, { recursive: true });
+  const explicit = place.kernelSource !== undefined;
+  const described = await describeKernelSource(place.kernelSource ?? DEFAULT_KERNEL_SOURCE, place.cacheDir);
+  if ('problem' in described && explicit) return { problem: `The kernel source: ${described.problem}` };
+  let kernel: KernelSource | undefined;
+  if (!('problem' in described)) {
+    const stored = await storeKernelSource(nix, described);
+    if (stored) return { problem: stored };
+    kernel = described;
+    await writeFile(join(dir, 'kernel-source.nix'), kernelSourceNix(kernel));
+  }
   const tree = new Map<string, string>();
-  const entries = await readdir(STANDIN_DIR, { withFileTypes: true, recursive: true });
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const absolute = join(entry.parentPath, entry.name);
-    tree.set(absolute.slice(STANDIN_DIR.length + 1), await readFile(absolute, 'utf8'));
+    tree.set(absolute.slice(dir.length + 1), await readFile(absolute, 'utf8'));
   }
   const hash = narHashSri(tree);
   return {
-    identity: { kind: 'standin', label: `offline stand-in ${hash.slice(7, 15)} (not nixpkgs)`, version: hash },
-    ref: `path:${STANDIN_DIR}`,
+    identity: {
+      kind: 'standin',
+      label: `offline stand-in ${hash.slice(7, 15)} (not nixpkgs)`,
+      version: hash,
+      kernel: kernel ? `Linux ${kernel.version} (Debian source, NixOS-like configuration)` : null,
+    },
+    ref: `path:${dir}`,
   };
+}
+
+/** Puts the tarball into the store where the stand-in's fixed-output source expects it. */
+async function storeKernelSource(nix: NixRunner, source: KernelSource): Promise<string | undefined> {
+  const check = await invalidPaths(nix, [source.storePath]);
+  if (check.fault) return `Nix could not check the store for ${source.storePath}: ${check.fault}`;
+  if (!check.invalid.has(source.storePath)) return undefined;
+  const added = await addFixed(nix, source.file, 'flat');
+  if (!added.ok) return `Nix could not add ${source.file} to the store:\n${(added.fault ?? added.stderr).trim()}`;
+  if (added.stdout.trim() !== source.storePath) return `Nix stored ${source.file} at ${added.stdout.trim()}, not at ${source.storePath}.`;
+  return undefined;
 }
 
 async function gitRev(path: string): Promise<string | undefined> {

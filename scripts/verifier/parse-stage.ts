@@ -20,9 +20,10 @@ export async function parseTargets(
   nix: NixRunner,
   cache: Cache,
   targets: ReadonlyMap<string, ParseTarget>,
-): Promise<{ failures: Map<string, string>; cached: boolean }> {
+  salt: unknown,
+): Promise<{ failures: Map<string, string>; cached: boolean; fault?: string }> {
   // The path is in Nix's message; it is stored as a placeholder, since texts move.
-  const key = (text: string) => cacheKey('parse', nix.version, text);
+  const key = (text: string) => cacheKey('parse', salt, text);
   const failures = new Map<string, string>();
   const uncached: string[] = [];
   for (const [path, target] of targets) {
@@ -30,9 +31,11 @@ export async function parseTargets(
     if (hit === undefined) uncached.push(path);
     else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
   }
-  const fresh = uncached.length ? await parseFiles(nix, uncached) : new Map<string, string>();
+  const fresh = uncached.length ? await parseFiles(nix, uncached) : { failures: new Map<string, string>() };
+  // A parser that failed without an answer checked nothing: nothing is cached.
+  if (fresh.fault) return { failures, cached: false, fault: fresh.fault };
   for (const path of uncached) {
-    const error = fresh.get(path) ?? null;
+    const error = fresh.failures.get(path) ?? null;
     if (error !== null) failures.set(path, error);
     await cache.set(key(targets.get(path)!.file.text), { error: error?.replaceAll(path, '@FILE@') ?? null });
   }

@@ -18,7 +18,7 @@ import { judgeParse, parseTargets, type ParseTarget } from './parse-stage.ts';
 import type { SourceIndex } from './nix-output.ts';
 import { pinnedUrl, resolveNixpkgs, type NixpkgsChoice, type ResolvedNixpkgs } from './nixpkgs.ts';
 import { buildReport } from './summary.ts';
-import { answerFlake, type FlakeAnswers } from './stages.ts';
+import { answerFlake, cacheable, type FlakeAnswers } from './stages.ts';
 import type { AssembledFile, AssembledFlake, Block, Diagnostic, Level, Report } from './types.ts';
 import { addFlake, createWorkspace, writeTree, writeWrapper } from './workspace.ts';
 
@@ -34,6 +34,10 @@ export interface VerifyOptions {
   jobs: number;
   timeout: `${number}s`;
   cacheDir: string | null;
+  /** A source mirror (`--sources`): upstream trees as `OWNER-REPO-REV.tar.gz`. */
+  sources: string | null;
+  /** Debian's linux-source tarball, for the stand-in's kernel (default: the installed one). */
+  kernelSource?: string;
   command: string;
   log: (line: string) => void;
   /** For the benchmark: every Nix call, and the scratch directory is kept. */
@@ -103,19 +107,28 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
 
   const pinned = pinnedUrl(assembly.flakes);
   if (pinned.problem) return result(2, { diagnostics: [...diagnostics, environmentProblem(pinned.problem)] });
-  const nixpkgs = assembly.flakes.length
-    ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci)
-    : ({ identity: { kind: 'none', label: 'no nixpkgs (parse level only)' }, ref: '' } satisfies ResolvedNixpkgs);
-  if ('problem' in nixpkgs) return result(2, { diagnostics: [...diagnostics, environmentProblem(nixpkgs.problem)] });
-  if (nixpkgs.warning) options.log(`\n!!! ${nixpkgs.warning.replaceAll('\n', '\n!!! ')}\n`);
-
-  const level: Level = options.level ?? (nixpkgs.identity.kind === 'pinned' ? 'build' : 'eval');
   const ws = await createWorkspace();
   try {
+    const nixpkgs = assembly.flakes.length
+      ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci, { workspace: ws.dir, kernelSource: options.kernelSource, cacheDir: options.cacheDir })
+      : ({ identity: { kind: 'none', label: 'no nixpkgs (parse level only)' }, ref: '' } satisfies ResolvedNixpkgs);
+    if ('problem' in nixpkgs) return result(2, { diagnostics: [...diagnostics, environmentProblem(nixpkgs.problem)] });
+    if (nixpkgs.warning) options.log(`\n!!! ${nixpkgs.warning.replaceAll('\n', '\n!!! ')}\n`);
+
+    const level: Level = options.level ?? (nixpkgs.identity.kind === 'pinned' ? 'build' : 'eval');
     const cache = fileCache(options.cacheDir, ws.dir);
     const salt = [await verifierHash(), nix.version, nixpkgs.identity, level];
     const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks, sources });
     const judged = await run.all(assembly.flakes, assembly.variants);
+    if (judged.faults.length) {
+      return result(2, { diagnostics: [...diagnostics, ...judged.faults.map((f) => environmentProblem(f))] });
+    }
+    const caps = [...new Set([...judged.judgements.values()].flatMap((j) => (j.cap ? [j.cap] : [])))];
+    if (caps.length && options.ci) {
+      const problem = `${caps.join('\n')}\nIn CI this is an error: give the network access, or a source mirror with --sources DIR (or VERIFY_SOURCES).`;
+      return result(2, { diagnostics: [...diagnostics, environmentProblem(problem)] });
+    }
+    for (const cap of caps) options.log(`\n!!! LEVEL CAPPED at eval: ${cap}\n`);
     const tooOld = judged.diagnostics.map((d) => NIXPKGS_NEEDS_NEWER_NIX.exec(d.reason)?.[1]).find(Boolean);
     if (tooOld) {
       const problem = `Nix ${nix.version} is too old for ${nixpkgs.identity.label}, which needs Nix ${tooOld} or newer. Install a newer Nix, or verify with --offline.`;
@@ -132,6 +145,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       judgements: judged.judgements,
       parseFailures: judged.parseFailures,
       diagnostics,
+      caps,
+      failedAt: judged.failedAt,
     });
     const drift = diagnostics.length > 0;
     return result(drift ? 1 : 0, {
@@ -180,6 +195,9 @@ class Run {
     const parse = await this.parse(flakes);
     const judgements = new Map<string, Judgement>();
     const diagnostics: Diagnostic[] = [...parse.diagnostics];
+    const faults: string[] = parse.fault ? [parse.fault] : [];
+    const failedAt = new Map<string, Level>();
+    if (parse.fault) return { judgements, diagnostics, parseFailures: parse.failedBlocks, faults, failedAt };
     const broken = (flake: AssembledFlake, seen = new Set<string>()): boolean =>
       parse.failedFlakes.has(flake.name) ||
       Object.values(flake.links).some((l) => !seen.has(l) && broken(this.placed.get(l)!.flake, seen.add(l)));
@@ -190,6 +208,7 @@ class Run {
         return;
       }
       const answers = await this.answer(flake);
+      if (answers.answers.fault) return void faults.push(answers.answers.fault);
       const judgement = judgeFlake(flake, answers.answers, {
         index: this.index,
         blocks: this.byId,
@@ -204,9 +223,12 @@ class Run {
     // Expected failures: every copy made for a block is evaluated; one must fail as stated.
     const checkFailure = async (blockId: string, copies: AssembledFlake[]) => {
       const started = Date.now();
-      const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'eval', false)));
-      const problem = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
+      const answered = await Promise.all(copies.map((copy) => this.answer(copy, this.ctx.level, false)));
+      const fault = answered.find((a) => a.answers.fault)?.answers.fault;
+      if (fault) return void faults.push(fault);
+      const { problem, level } = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
       if (problem) diagnostics.push(problem);
+      if (level) failedAt.set(blockId, level);
       this.progress(problem ? '✗' : '✓', copies[0]!.name, 'fails', Date.now() - started, answered.every((a) => a.cached));
     };
 
@@ -217,7 +239,7 @@ class Run {
       ...flakes.map((flake) => this.limit(() => checkFlake(flake))),
       ...[...byBlock].map(([blockId, copies]) => this.limit(() => checkFailure(blockId, copies))),
     ]);
-    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks };
+    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt };
   }
 
   /** Nix's parser over every assembled file and every block on its own. */
@@ -242,7 +264,8 @@ class Run {
     await writeTree(blockDir, standalone.files);
     this.ctx.ws.roots.set(blockDir, standalone);
 
-    const { failures, cached } = await parseTargets(this.ctx.nix, this.ctx.cache, targets);
+    const { failures, cached, fault } = await parseTargets(this.ctx.nix, this.ctx.cache, targets, this.ctx.salt.slice(0, 2));
+    if (fault) return { diagnostics: [], failedFlakes: new Set<string>(), failedBlocks: new Set<string>(), fault };
     const judged = judgeParse(targets, failures, this.index);
     this.progress(judged.diagnostics.length ? '✗' : '✓', `${targets.size} files`, 'parse', Date.now() - started, cached);
     return { ...judged, diagnostics: dedupe(judged.diagnostics) };
@@ -256,7 +279,7 @@ class Run {
     const checks = flake.checks ? this.ctx.sources.get(flake.checks)! : null;
     // Answers name their command blocks by id (page:line), so the ids are part of the key.
     const commands = commandBlocks.map((b) => [b.id, b.codeLine, b.code]);
-    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands);
+    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands, !!flake.variantOf);
     const hit = await this.ctx.cache.get<FlakeAnswers>(key);
     if (hit) return { answers: hit, cached: true };
 
@@ -270,9 +293,12 @@ class Run {
       overrides,
       commandBlocks,
       level,
+      mirror: this.ctx.options.sources,
+      scratch: join(this.ctx.ws.dir, 'mirror', flake.name),
+      stopAtFirstFailure: !!flake.variantOf,
       ...(showStages ? { onStage } : {}),
     });
-    if (!answers.eval.timedOut) await this.ctx.cache.set(key, answers);
+    if (cacheable(answers)) await this.ctx.cache.set(key, answers);
     return { answers, cached: false };
   }
 

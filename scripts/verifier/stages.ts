@@ -2,22 +2,58 @@
  * What Nix is asked for each flake, and the raw answers. Turning answers into diagnostics is
  * left to `judge.ts`, so cached answers are judged exactly like fresh ones.
  */
+import { rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { installedModules, type InstalledModule } from './kernel-modules.ts';
+import { findInMirror, narHashOfPath, unpackMirrored, type GitHubSource } from './mirror.ts';
+import { nixBase32Decode } from './nar.ts';
 import type { NixRunner, NixResult } from './nix.ts';
-import { evalFlake, realise, runReaderCommand } from './nix.ts';
+import { addFixed, evalFlake, invalidPaths, readLog, realise, runReaderCommand } from './nix.ts';
 import { normaliseOutput, parseCommandBlock } from './commands.ts';
 import type { Block, Level } from './types.ts';
 
 /** What report.nix returns. */
 export interface EvalReport {
   packages: Record<string, PackageInfo>;
-  nixosConfigurations: Record<string, { toplevel: string; modulePackages: PackageInfo[] }>;
-  checks: Record<string, boolean>;
+  nixosConfigurations: Record<string, { toplevel: string; modulePackages: PackageInfo[]; kernel: KernelInfo }>;
+  checks: Record<string, Claim>;
+}
+
+export type Claim = { type: 'module'; host: string; kernelModule: string } | { type: string; holds: boolean };
+
+export interface KernelInfo {
+  version: string;
+  modDirVersion: string;
+  /** What a module was built against, e.g. "Linux 6.12.117 (Debian source, NixOS-like configuration)". */
+  label: string;
 }
 
 export interface PackageInfo {
   name: string;
   drvPath: string;
-  sources: string[];
+  out: string;
+  sources: SourceInfo[];
+  /** `file:line` of the package's `pname`, as Nix reports it (meta.position). */
+  position: string | null;
+}
+
+export interface SourceInfo {
+  drvPath: string;
+  out: string;
+  name: string;
+  outputHash: string;
+  outputHashAlgo: string | null;
+  outputHashMode: string;
+  github: GitHubSource | null;
+}
+
+/** A source taken from the mirror, or why it could not be. */
+export interface MirrorOutcome {
+  drvPath: string;
+  file: string;
+  declared: string;
+  got: string;
+  added: boolean;
 }
 
 export interface CommandAnswer {
@@ -27,15 +63,32 @@ export interface CommandAnswer {
   stdout: string;
   stderr: string;
   ok: boolean;
+  fault?: string;
 }
 
-/** Raw answers for one flake; stored in the cache as is. */
+/** Raw answers for one flake; stored in the cache as is (unless `cacheable` says no). */
 export interface FlakeAnswers {
   eval: NixResult;
   report?: EvalReport;
   commands: CommandAnswer[];
   fetch?: NixResult;
+  /** Sources taken from the mirror; a hash that does not match stops the run there. */
+  mirror?: MirrorOutcome[];
+  /** Sources neither reachable nor mirrored: the run cannot go past `eval` here. */
+  unavailable?: { drvPath: string; reason: string }[];
   build?: NixResult;
+  /** The log of the derivation whose build failed. */
+  buildLog?: { drvPath: string; log: string };
+  /** What each built module package installed, by output path. */
+  modules?: Record<string, InstalledModule[]>;
+  /** A Nix process that told nothing about the snippets: an environment problem. */
+  fault?: string;
+}
+
+/** Answers that depend on the machine, not on the snippets, are never cached. */
+export function cacheable(answers: FlakeAnswers): boolean {
+  const results = [answers.eval, answers.fetch, answers.build, ...answers.commands.map((c) => ({ timedOut: false, fault: c.fault }))];
+  return !answers.fault && !answers.unavailable?.length && results.every((r) => !r || (!r.timedOut && !r.fault));
 }
 
 export interface FlakeJob {
@@ -47,6 +100,12 @@ export interface FlakeJob {
   overrides: Array<[string, string]>;
   commandBlocks: Block[];
   level: Level;
+  /** The source mirror (`--sources`), if any. */
+  mirror: string | null;
+  /** A scratch directory of this job's own, for unpacking mirrored sources. */
+  scratch: string;
+  /** Stop at the first failure (a declared claim that does not hold): for expected failures. */
+  stopAtFirstFailure?: boolean;
   /** Told as each stage ends: `eval`, `commands`, `fetch`, `build`. */
   onStage?: (stage: string, ok: boolean, ms: number) => void;
 }
@@ -61,41 +120,138 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
   const evaluated = await evalFlake(nix, `path:${job.wrapper}#report`, targetOverrides);
   const answers: FlakeAnswers = { eval: evaluated, commands: [] };
   stage('eval', evaluated.ok);
+  if (evaluated.fault) return { ...answers, fault: evaluated.fault };
   if (!evaluated.ok) return answers;
-  answers.report = JSON.parse(evaluated.stdout) as EvalReport;
+  try {
+    answers.report = JSON.parse(evaluated.stdout) as EvalReport;
+  } catch {
+    return { ...answers, fault: `Nix printed something that is not JSON for \`nix eval --json\`:\n${evaluated.stdout.slice(0, 300)}` };
+  }
 
   for (const block of job.commandBlocks) {
     const parsed = parseCommandBlock(block.code);
     if (!parsed.ok) continue;
     for (const command of parsed.commands) {
       const result = await runReaderCommand(nix, command.argv, job.dir, job.overrides);
-      const actual = result.stdout;
       answers.commands.push({
         blockId: block.id,
         offset: command.offset,
         expected: command.expected,
-        stdout: actual,
+        stdout: result.stdout,
         stderr: result.stderr,
         ok: result.ok,
+        ...(result.fault ? { fault: result.fault } : {}),
       });
     }
   }
   if (job.commandBlocks.length) stage('commands', answers.commands.every((c) => c.ok && normaliseOutput(c.stdout) === c.expected));
+  if (job.stopAtFirstFailure && Object.values(answers.report.checks).some((c) => c.type === 'bool' && !('holds' in c && c.holds))) return answers;
 
   const packages = packagesOf(answers.report);
   if (job.level === 'fetch' || job.level === 'build') {
-    const sources = [...new Set(packages.flatMap((p) => p.sources))];
+    const sources = [...new Map(packages.flatMap((p) => p.sources).map((s) => [s.drvPath, s])).values()];
     if (sources.length) {
-      answers.fetch = await realise(nix, sources);
-      stage('fetch', answers.fetch.ok);
-      if (!answers.fetch.ok) return answers;
+      await fetchSources(nix, job, sources, answers);
+      stage('fetch', !!answers.fetch?.ok);
+      if (!answers.fetch?.ok) return answers;
     }
   }
   if (job.level === 'build' && packages.length) {
-    answers.build = await realise(nix, [...new Set(packages.map((p) => p.drvPath))]);
-    stage('build', answers.build.ok);
+    const build = await realise(nix, [...new Set(packages.map((p) => p.drvPath))]);
+    answers.build = build;
+    stage('build', build.ok);
+    if (build.fault) return { ...answers, fault: build.fault };
+    if (!build.ok) {
+      const drvPath = failedDerivation(build.stderr);
+      if (drvPath) {
+        const log = await readLog(nix, drvPath);
+        if (log.ok) answers.buildLog = { drvPath, log: log.stdout };
+      }
+      return answers;
+    }
+    answers.modules = {};
+    for (const pkg of Object.values(answers.report.nixosConfigurations).flatMap((h) => h.modulePackages)) {
+      answers.modules[pkg.out] = await installedModules(pkg.out);
+    }
   }
   return answers;
+}
+
+/**
+ * Realises the fixed-output sources: what the store has needs nothing; the rest is fetched
+ * for real, and what cannot be fetched comes from the mirror, when it holds it with the
+ * declared hash. What neither gives is `unavailable`.
+ */
+async function fetchSources(nix: NixRunner, job: FlakeJob, sources: SourceInfo[], answers: FlakeAnswers): Promise<void> {
+  const missing = await invalidPaths(nix, sources.map((s) => s.out));
+  if (missing.fault) return void (answers.fault = missing.fault);
+  const pending = sources.filter((s) => missing.invalid.has(s.out));
+  if (pending.length === 0) {
+    answers.fetch = { ok: true, stdout: '', stderr: '', timedOut: false };
+    return;
+  }
+  const fetched = await realise(nix, pending.map((s) => s.drvPath));
+  answers.fetch = fetched;
+  if (fetched.ok || fetched.fault || fetched.timedOut || /hash mismatch/.test(fetched.stderr)) {
+    if (fetched.fault) answers.fault = fetched.fault;
+    return;
+  }
+  const still = await invalidPaths(nix, pending.map((s) => s.out));
+  if (still.fault) return void (answers.fault = still.fault);
+  const why = fetched.stderr.trim().split('\n').find((l) => /error/i.test(l))?.trim() ?? 'the fetch failed';
+  answers.mirror = [];
+  answers.unavailable = [];
+  for (const source of pending.filter((s) => still.invalid.has(s.out))) {
+    const file = job.mirror && source.github && source.outputHashMode === 'recursive' ? findInMirror(job.mirror, source.github) : undefined;
+    if (!file) {
+      answers.unavailable.push({ drvPath: source.drvPath, reason: `${why}${job.mirror ? `; the source mirror ${job.mirror} has no ${describe(source)}` : '; no source mirror was given (--sources)'}` });
+      continue;
+    }
+    const outcome = await fromMirror(nix, job, source, file);
+    if (typeof outcome === 'string') return void (answers.fault = outcome);
+    answers.mirror.push(outcome);
+  }
+  if (answers.unavailable.length || answers.mirror.some((m) => !m.added)) return;
+  answers.fetch = await realise(nix, pending.map((s) => s.drvPath));
+  if (answers.fetch.fault) answers.fault = answers.fetch.fault;
+}
+
+async function fromMirror(nix: NixRunner, job: FlakeJob, source: SourceInfo, file: string): Promise<MirrorOutcome | string> {
+  const declared = sriOf(source.outputHash, source.outputHashAlgo);
+  let top: string;
+  try {
+    top = await unpackMirrored(file, join(job.scratch, basename(source.drvPath)));
+  } catch (error) {
+    return `The source mirror's ${file} cannot be unpacked: ${(error as Error).message}`;
+  }
+  const got = `sha256-${(await narHashOfPath(top)).toString('base64')}`;
+  if (got !== declared) return { drvPath: source.drvPath, file, declared, got, added: false };
+  // The store names the tree after the derivation's `name`, as a fetch would.
+  const named = join(dirname(top), source.name);
+  if (named !== top) await rename(top, named);
+  const added = await addFixed(nix, named, 'recursive');
+  if (!added.ok) return `Nix could not add the mirrored ${file} to the store:\n${(added.fault ?? added.stderr).trim()}`;
+  const path = added.stdout.trim();
+  if (path !== source.out) return `Nix stored the mirrored ${file} at ${path}, not at ${source.out}, the output of ${source.drvPath}.`;
+  return { drvPath: source.drvPath, file, declared, got, added: true };
+}
+
+function describe(source: SourceInfo): string {
+  return source.github ? `${source.github.owner}/${source.github.repo} at ${source.github.rev}` : source.name;
+}
+
+/** `outputHash` in any form Nix takes (SRI, base-32, hex), as SRI. */
+export function sriOf(hash: string, algo: string | null): string {
+  if (/^sha256-/.test(hash)) return hash;
+  const bare = hash.replace(/^sha256:/, '');
+  if ((algo === 'sha256' || hash.startsWith('sha256:')) && /^[0-9a-z]{52}$/.test(bare)) return `sha256-${Buffer.from(nixBase32Decode(bare)).toString('base64')}`;
+  if (/^[0-9a-f]{64}$/.test(bare)) return `sha256-${Buffer.from(bare, 'hex').toString('base64')}`;
+  return hash;
+}
+
+/** The derivation whose builder failed, as Nix 2.8 ("builder for '…' failed") and later ("Cannot build '…'") name it. */
+export function failedDerivation(stderr: string): string | undefined {
+  return /(?:builder for|Cannot build) '(\/nix\/store\/[0-9a-z]{32}-[^']+\.drv)'/.exec(stderr)?.[1];
 }
 
 /** The packages a flake offers: its `packages` and every system's module packages. */

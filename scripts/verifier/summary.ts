@@ -29,6 +29,10 @@ export interface ReportInput {
   judgements: ReadonlyMap<string, Judgement>;
   parseFailures: ReadonlySet<string>;
   diagnostics: readonly Diagnostic[];
+  /** Why flakes stopped short of the requested level on this machine. */
+  caps: readonly string[];
+  /** For expected failures that showed: the level at which they failed. */
+  failedAt: ReadonlyMap<string, Level>;
   generatedAt?: string;
 }
 
@@ -45,6 +49,8 @@ export function buildReport(input: ReportInput): Report {
     blocks,
     flakes: input.flakes.map((flake) => flakeReport(flake, input)),
     diagnostics: [...input.diagnostics],
+    caps: [...input.caps],
+    builtAgainst: [...new Set([...input.judgements.values()].flatMap((j) => j.builtAgainst))].sort(),
     summary: { blocks: blocks.length, verified: count('verified'), failed: count('failed'), exempt: count('exempt') },
   };
 }
@@ -65,6 +71,8 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
       level = input.parseFailures.has(block.id) ? null : 'parse';
       break;
     case 'expected-failure':
+      level = input.failedAt.get(block.id) ?? null;
+      break;
     case 'command':
       level = judged?.level && !diagnostic ? 'eval' : null;
       if (!judged && annotation.role === 'command') status = 'not-run';
@@ -116,6 +124,8 @@ function flakeReport(flake: AssembledFlake, input: ReportInput): FlakeReport {
     status: failed ? 'failed' : 'verified',
     checks: judged?.checks ?? [],
     message: judged?.diagnostics[0]?.reason ?? null,
+    cap: judged?.cap ?? null,
+    builtAgainst: judged?.builtAgainst ?? [],
   };
 }
 

@@ -4,7 +4,7 @@
  * contract: bump `REPORT_VERSION` when it changes incompatibly.
  */
 
-export const REPORT_VERSION = 1;
+export const REPORT_VERSION = 2;
 
 /** How far verification goes, in order. */
 export const LEVELS = ['parse', 'eval', 'fetch', 'build'] as const;
@@ -114,7 +114,8 @@ export interface Diagnostic {
 export type NixpkgsIdentity =
   | { kind: 'pinned'; label: string; url: string; rev?: string; narHash?: string }
   | { kind: 'path'; label: string; path: string; rev?: string }
-  | { kind: 'standin'; label: string; version: string }
+  /** `kernel`: what the stand-in's one buildable kernel is, or null when it has none. */
+  | { kind: 'standin'; label: string; version: string; kernel?: string | null }
   /** Only parse-level checks ran: no flake, so no nixpkgs. */
   | { kind: 'none'; label: string };
 
@@ -153,6 +154,10 @@ export interface FlakeReport {
   status: Status;
   checks: { name: string; status: Status }[];
   message: string | null;
+  /** Why this flake stopped short of the requested level here (a source it could not get). */
+  cap: string | null;
+  /** Kernels its module packages were built against, at the build level. */
+  builtAgainst: string[];
 }
 
 export interface Report {
@@ -166,5 +171,9 @@ export interface Report {
   blocks: BlockReport[];
   flakes: FlakeReport[];
   diagnostics: Diagnostic[];
+  /** Why some flakes stopped short of `levelRequested` on this machine; empty when none did. */
+  caps: string[];
+  /** What module packages were built against, e.g. "Linux 6.12.117 (Debian source, NixOS-like configuration)". */
+  builtAgainst: string[];
   summary: { blocks: number; verified: number; failed: number; exempt: number };
 }

@@ -19,7 +19,7 @@ const NixpkgsIdentity = z.discriminatedUnion('kind', [
     narHash: z.string().exactOptional(),
   }),
   z.object({ kind: z.literal('path'), label: z.string(), path: z.string(), rev: z.string().exactOptional() }),
-  z.object({ kind: z.literal('standin'), label: z.string(), version: z.string() }),
+  z.object({ kind: z.literal('standin'), label: z.string(), version: z.string(), kernel: z.string().nullable().exactOptional() }),
   z.object({ kind: z.literal('none'), label: z.string() }),
 ]);
 
@@ -57,6 +57,8 @@ const FlakeReport = z.object({
   status: Status,
   checks: z.array(z.object({ name: z.string(), status: Status })),
   message: z.string().nullable(),
+  cap: z.string().nullable(),
+  builtAgainst: z.array(z.string()),
 });
 
 const Diagnostic = z.object({
@@ -79,6 +81,8 @@ export const ReportSchema: z.ZodType<Report> = z.object({
   blocks: z.array(BlockReport),
   flakes: z.array(FlakeReport),
   diagnostics: z.array(Diagnostic),
+  caps: z.array(z.string()),
+  builtAgainst: z.array(z.string()),
   summary: z.object({
     blocks: z.number().int(),
     verified: z.number().int(),

@@ -59,15 +59,17 @@ function block(overrides: Partial<BlockReport> = {}): BlockReport {
 
 function writeReport(blocks: BlockReport[]): void {
   const report: Report = {
-    version: 1,
+    version: 2,
     generatedAt: '2025-01-01T00:00:00.000Z',
     command: 'npm run verify',
     nix: { version: '2.8.0' },
     nixpkgs: { kind: 'standin', label: 'offline stand-in test (not nixpkgs)', version: 'test' },
     levelRequested: 'eval',
     blocks,
-    flakes: [{ name: 'demo', variantOf: null, files: [], links: {}, level: 'eval', status: 'verified', checks: [], message: null }],
+    flakes: [{ name: 'demo', variantOf: null, files: [], links: {}, level: 'eval', status: 'verified', checks: [], message: null, cap: null, builtAgainst: [] }],
     diagnostics: [],
+    caps: [],
+    builtAgainst: [],
     summary: { blocks: blocks.length, verified: blocks.length, failed: 0, exempt: 0 },
   };
   mkdirSync(join(root, '.verify/flakes/demo'), { recursive: true });

@@ -1,0 +1,76 @@
+/**
+ * Debian's linux-source tarball, which the offline stand-in builds its kernel tree from:
+ * where it is, which Linux it holds, and its hash, so that the stand-in can name it as a
+ * fixed-output source and the store can hold it without a download.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { basename, join } from 'node:path';
+import { fixedOutputPath } from './nar.ts';
+
+/** Where Debian 12's `linux-source-6.12` package installs it. */
+export const DEFAULT_KERNEL_SOURCE = '/usr/src/linux-source-6.12.tar.xz';
+
+export interface KernelSource {
+  file: string;
+  /** The file's name, which is also its store name. */
+  name: string;
+  /** `VERSION.PATCHLEVEL.SUBLEVEL` from its Makefile, e.g. `6.12.117`. */
+  version: string;
+  /** SRI SHA-256 of the file. */
+  hash: string;
+  /** Where the store keeps it, as a fixed-output (flat) path. */
+  storePath: string;
+}
+
+/** The kernel version a top-level Makefile declares. Pure. */
+export function makefileVersion(makefile: string): string | undefined {
+  const get = (key: string) => new RegExp(`^${key}[ \\t]*=[ \\t]*(\\S*)`, 'm').exec(makefile)?.[1];
+  const [v, p, s] = [get('VERSION'), get('PATCHLEVEL'), get('SUBLEVEL')];
+  if (!v || !p || s === undefined) return undefined;
+  return `${v}.${p}.${s || '0'}${get('EXTRAVERSION') ?? ''}`;
+}
+
+/**
+ * Describes the tarball, reading and hashing it only when it changed since the last run
+ * (the answer is kept in `cacheDir`, keyed on its path, size and time).
+ */
+export async function describeKernelSource(file: string, cacheDir: string | null): Promise<KernelSource | { problem: string }> {
+  if (!existsSync(file)) return { problem: `${file} does not exist. On Debian 12, \`apt-get install linux-source-6.12\` installs it (scripts/setup-machine.sh does).` };
+  const info = await stat(file);
+  const memo = cacheDir ? join(cacheDir, 'kernel-source.json') : null;
+  const key = `${file}:${info.size}:${info.mtimeMs}`;
+  if (memo) {
+    const hit = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as { key: string; source: KernelSource }, () => undefined);
+    if (hit?.key === key && hit.source?.storePath) return hit.source;
+  }
+  const name = basename(file);
+  const top = name.replace(/\.tar\.\w+$/, '');
+  const makefile = await new Promise<string>((resolve) =>
+    execFile('tar', ['-xJOf', file, `${top}/Makefile`], { maxBuffer: 1 << 20 }, (error, stdout) => resolve(error ? '' : stdout)),
+  );
+  const version = makefileVersion(makefile);
+  if (!version) return { problem: `${file} has no \`${top}/Makefile\` with a kernel version: it is not a linux-source tarball.` };
+  const digest = createHash('sha256');
+  for await (const chunk of createReadStream(file)) digest.update(chunk as Buffer);
+  const sha256 = digest.digest();
+  const source: KernelSource = { file, name, version, hash: `sha256-${sha256.toString('base64')}`, storePath: fixedOutputPath('flat', sha256, name) };
+  if (memo) {
+    await mkdir(cacheDir!, { recursive: true }).catch(() => {});
+    await writeFile(memo, JSON.stringify({ key, source })).catch(() => {});
+  }
+  return source;
+}
+
+/** The stand-in's `kernel-source.nix`. */
+export function kernelSourceNix(source: KernelSource): string {
+  return `# Written by the verifier: Debian's linux-source tarball, which the stand-in's kernel builds from.
+{
+  name = ${JSON.stringify(source.name)};
+  version = ${JSON.stringify(source.version)};
+  hash = ${JSON.stringify(source.hash)};
+}
+`;
+}
