@@ -7,6 +7,7 @@ import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import { pageProcessor } from '../../src/markdown/syntax.ts';
 import { normaliseLineEnds } from './line-ends.ts';
+import { frontmatterProblem, syntaxProblem, unclosedFence } from './page-syntax.ts';
 import type { Block, Diagnostic } from './types.ts';
 
 export interface Extraction {
@@ -23,19 +24,25 @@ export function extractBlocks(page: string, source: string, options: { strict: b
   const text = normaliseLineEnds(source);
   const processor = pageProcessor(page, options);
   const file = new VFile({ path: page, value: text });
+  const diagnostics: Diagnostic[] = [];
+  const frontmatter = frontmatterProblem(page, text);
+  if (frontmatter) diagnostics.push(frontmatter);
   let tree;
   try {
     tree = processor.runSync(processor.parse(file), file);
   } catch (error) {
-    return { blocks: [], diagnostics: [syntaxDiagnostic(page, error)] };
+    return { blocks: [], diagnostics: [...diagnostics, syntaxProblem(page, error)] };
   }
 
   const blocks: Block[] = [];
-  const diagnostics: Diagnostic[] = [];
   visit(tree, 'code', (node: Code) => {
     const snippet = node.data?.snippet;
     const start = node.position?.start;
     if (!snippet || !start) return;
+    // A block that swallowed what follows it: the fence is the mistake, not the prose or code
+    // after it. The block is kept, so that its slot does not look empty as well.
+    const unclosed = unclosedFence(page, text, node);
+    if (unclosed) diagnostics.push(unclosed);
     if (snippet.annotation.role === 'ignored' && snippet.problems.length === 0) return;
     const id = `${page}:${start.line}`;
     for (const reason of snippet.problems) {
@@ -62,17 +69,4 @@ export function extractBlocks(page: string, source: string, options: { strict: b
     });
   });
   return { blocks, diagnostics };
-}
-
-/** remark-mdx reports broken MDX as a VFileMessage with a place; keep it. */
-function syntaxDiagnostic(page: string, error: unknown): Diagnostic {
-  const message = error as { reason?: string; message?: string; line?: number; column?: number };
-  const place = message.line ? { line: message.line, column: message.column ?? 1 } : undefined;
-  return {
-    reason: `The page could not be parsed: ${message.reason ?? message.message ?? String(error)}`,
-    file: page,
-    ...(place ? { place } : {}),
-    ruleId: 'markdown',
-    fatal: true,
-  };
 }

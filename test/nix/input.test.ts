@@ -111,3 +111,26 @@ describe('line ends', () => {
     expect(r.exitCode, r.stderr).toBe(0);
   });
 });
+
+describe("mistakes in the page's own syntax", () => {
+  it('frontmatter that is not valid YAML, at its line', async () => {
+    const r = await broken([{ page: 'simple.mdx', from: 'title: Drift fixture, approach 1\n', to: 'title: Drift fixture, approach 1\n  sidebar: [oops\n' }]);
+    await expectProblemAt(r, 'simple.mdx', '  sidebar: [oops', 'markdown', 'The frontmatter is not valid YAML: bad indentation of a mapping entry.');
+  });
+
+  it('a code fence that is never closed, at the fence rather than the prose and block it swallowed', async () => {
+    const fence = '```nix flake="simple" title="configuration.nix" slot="let"';
+    const code = 'module = config.boot.kernelPackages.callPackage ./module.nix { };';
+    const r = await broken([{ page: 'simple.mdx', from: `${fence}\n${code}\n\`\`\`\n`, to: `${fence}\n${code}\n` }]);
+    const next = await r.lineOf('simple.mdx', '```nix flake="simple" title="configuration.nix" slot="let" fails=');
+    await expectProblemAt(r, 'simple.mdx', fence, 'markdown', `This code fence is never closed: its block runs on over the fence at line ${next}`);
+    expect(r.stderr.match(/: error \[/g)).toHaveLength(1);
+  });
+
+  it('a JSX tag that is never closed, with a frame of the page at the tag', async () => {
+    const r = await broken([{ page: 'simple.mdx', from: 'Call it for the system', to: '<Aside type="tip">\n\nCall it for the system' }]);
+    await expectProblemAt(r, 'simple.mdx', '<Aside type="tip">', 'markdown', 'The page could not be parsed: Expected a closing tag for `<Aside>`');
+    const line = await r.lineOf('simple.mdx', '<Aside type="tip">');
+    expect(r.stderr).toContain(`> ${line} | <Aside type="tip">`);
+  });
+});

@@ -74,6 +74,84 @@ describe('extractBlocks', () => {
     expect(result.diagnostics[0]!.place?.line).toBe(4);
   });
 
+  it('blames a code fence that is never closed, not the prose it swallowed', () => {
+    const result = extractBlocks('p.mdx', 'Intro\n\n````nix flake="a" title="b.nix"\n{ }\n```\n\nMore prose with <b>tag\n', strict);
+    expect(result.blocks.map((b) => b.id)).toEqual(['p.mdx:3']);
+    expect(result).toMatchObject({
+      diagnostics: [
+        {
+          reason: 'This code fence is never closed, so everything after it, to the end of the page (or of the list or quote it is in), became part of its block. Close it where its code ends, with a line of just ````.',
+          file: 'p.mdx',
+          place: { line: 3, column: 1 },
+          ruleId: 'markdown',
+          blockId: 'p.mdx:3',
+          fatal: true,
+        },
+      ],
+    });
+  });
+
+  it('blames a fence whose block ran on over the next block, not that block', () => {
+    const page = 'A\n\n```nix flake="a" title="b.nix"\n{ }\n\nProse.\n\n```nix flake="a" title="c.nix"\n{ }\n```\n\n```nix\n1\n```\n';
+    expect(extractBlocks('p.md', page, { strict: false })).toEqual({
+      blocks: [expect.objectContaining({ id: 'p.md:3' }), expect.objectContaining({ id: 'p.md:12' })],
+      diagnostics: [
+        {
+          reason: 'This code fence is never closed: its block runs on over the fence at line 8, and ends only where that block should. Close it where its code ends, with a line of just ```.',
+          file: 'p.md',
+          place: { line: 3, column: 1 },
+          ruleId: 'markdown',
+          blockId: 'p.md:3',
+          fatal: true,
+        },
+      ],
+    });
+    // Showing a fence inside a longer one is fine.
+    expect(extractBlocks('p.md', '````md\n```nix\n1\n```\n````\n', { strict: false }).diagnostics).toEqual([]);
+  });
+
+  it('knows closed fences in lists, quotes and at the end of the page', () => {
+    const closed = ['1. Item\n\n   ```nix\n   1\n   ```\n', '> ```nix\n> 1\n> ```\n', '~~~nix\n1\n~~~~', '```nix\n```'];
+    for (const page of closed) expect(extractBlocks('p.md', page, { strict: false }).diagnostics, page).toEqual([]);
+    const unclosed = ['> ```nix\n> 1\n\nAfter the quote.\n', '```nix', '```nix\n1\n``'];
+    for (const page of unclosed) expect(extractBlocks('p.md', page, { strict: false }).diagnostics[0]?.reason, page).toMatch(/^This code fence is never closed/);
+  });
+
+  it('reports frontmatter that is not valid YAML at its line, and TOML too', () => {
+    const yaml = extractBlocks('p.mdx', '---\ntitle: A page\n  description: indented\n---\n\nText\n', strict);
+    expect(yaml.diagnostics).toEqual([
+      {
+        reason: 'The frontmatter is not valid YAML: bad indentation of a mapping entry. The site cannot build this page until it is fixed.',
+        file: 'p.mdx',
+        place: { line: 3, column: 14 },
+        ruleId: 'markdown',
+        fatal: true,
+      },
+    ]);
+    expect(extractBlocks('p.md', '\n---\ntitle: "open\n---\n', strict).diagnostics[0]).toMatchObject({
+      reason: expect.stringMatching(/^The frontmatter is not valid YAML: unexpected end of the stream within a double quoted scalar\./),
+      place: { line: 4, column: 1 },
+    });
+    expect(extractBlocks('p.md', '+++\ntitle = "a"\nbad =\n+++\n', strict).diagnostics[0]).toMatchObject({
+      reason: expect.stringMatching(/^The frontmatter is not valid TOML: /),
+      place: { line: 3 },
+    });
+    expect(extractBlocks('p.md', '---\ntitle: A page\n---\n\n---\n', strict).diagnostics).toEqual([]);
+  });
+
+  it('points at a JSX tag that is never closed, so there is a code frame', () => {
+    const result = extractBlocks('bad.mdx', 'Text\n\n<Aside type="note">\nhello\n\nmore text\n', strict);
+    expect(result.diagnostics).toEqual([
+      {
+        reason: 'The page could not be parsed: Expected a closing tag for `<Aside>` (3:1-3:20) Close it with `</Aside>`, or end it with `/>` if it has no children.',
+        file: 'bad.mdx',
+        place: { line: 3, column: 1 },
+        ruleId: 'markdown',
+        fatal: true,
+      },
+    ]);
+  });
+
   it('reads CRLF and CR line ends as LF, at the same lines', () => {
     const lf = 'Text\n\n```console flake="simple"\n$ nix eval .#a\ntrue\n```\n\n```nix flake="simple" title="a.nix"\n{ }\n```\n';
     const expected = extractBlocks('p.md', lf, strict).blocks;
