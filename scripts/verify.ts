@@ -8,14 +8,15 @@
  * Exit codes: 0 verified, 1 drift found, 2 usage or environment problem.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { formatDiagnostic, formatSummary } from './verifier/format.ts';
 import { defaultJobs, verify, type VerifyResult } from './verifier/run.ts';
 import { LEVELS, type Level } from './verifier/types.ts';
-import { removeWorkspacesSync, writeTree } from './verifier/workspace.ts';
+import { removeWorkspacesSync } from './verifier/workspace.ts';
+import { OutDirRefused, outDirProblem, writeFileAtomically, writeOutDir } from './verifier/out-dir.ts';
 import { displayPath } from './verifier/glue.ts';
 import type { NixpkgsChoice } from './verifier/nixpkgs.ts';
 
@@ -134,16 +135,28 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
   return result.exitCode;
 }
 
+/**
+ * Writes the report and `--out`. A problem with either (a folder `--out` must not replace,
+ * a disk error) is a usage problem: it is added to the run's diagnostics, with exit code 2.
+ */
 async function writeOutputs(result: VerifyResult, report: string | undefined, out: string | undefined, cwd: string) {
-  if (report && result.report) {
-    const path = resolve(cwd, report);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, JSON.stringify(result.report, null, 2) + '\n');
+  const refuse = (reason: string, file: string) => {
+    result.diagnostics.push({ reason, file, ruleId: 'usage', fatal: true });
+    result.exitCode = 2;
+  };
+  const guarded = [ROOT, cwd];
+  const problem = out === undefined ? undefined : await outDirProblem(resolve(cwd, out), guarded);
+  if (problem) return refuse(problem, out!);
+  try {
+    if (report && result.report) await writeFileAtomically(resolve(cwd, report), JSON.stringify(result.report, null, 2) + '\n');
+  } catch (error) {
+    return refuse(`--report ${report}: ${(error as Error).message}`, report!);
   }
-  if (out) {
-    const dir = resolve(cwd, out);
-    await rm(dir, { recursive: true, force: true });
-    for (const flake of [...result.flakes, ...result.variants]) await writeTree(join(dir, flake.name), flake.files);
+  if (out === undefined) return;
+  try {
+    await writeOutDir(resolve(cwd, out), [...result.flakes, ...result.variants], { guarded });
+  } catch (error) {
+    refuse(error instanceof OutDirRefused ? error.message : `--out ${out}: ${(error as Error).message}`, out);
   }
 }
 
