@@ -1,4 +1,4 @@
-# Claims the guide makes about the system of approach 1, checked at the eval level.
+# Claims the guide makes about the system of approach 1, checked at the eval level (the module claim, at the build level).
 { flake, system }:
 
 let
@@ -14,4 +14,9 @@ in
   "qc71_laptop is in boot.kernelModules" = builtins.elem "qc71_laptop" config.boot.kernelModules;
   "the module's KDIR points at the system kernel's modDirVersion" =
     modules != [ ] && builtins.all (p: builtins.elem kdir p.makeFlags) modules;
+  # Checked after the build: hero's module tree holds extra/qc71_laptop.ko, built for its kernel.
+  "qc71_laptop.ko is built for the system's kernel" = {
+    host = "hero";
+    kernelModule = "qc71_laptop";
+  };
 }
