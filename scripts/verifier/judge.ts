@@ -86,7 +86,13 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
     return judged('fetch');
   }
   if (ctx.level === 'fetch') return judged('fetch');
-  diagnostics.push(...moduleProblems(answers, report, flake, ctx));
+  const problems = moduleProblems(answers, report, flake, ctx);
+  diagnostics.push(...problems);
+  for (const [name, claim] of Object.entries(report.checks)) {
+    if (claim.type !== 'module') continue;
+    const failed = problems.some((p) => p.reason.startsWith(checkFailure(name)));
+    checks.push({ name, status: failed ? 'failed' : 'verified' });
+  }
   const builtAgainst = [...new Set(Object.values(report.nixosConfigurations).filter((h) => h.modulePackages.length).map((h) => h.kernel.label))];
   return judged('build', { builtAgainst });
 }

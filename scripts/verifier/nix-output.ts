@@ -204,7 +204,8 @@ function escapeRegExp(s: string): string {
 }
 
 export function stripAnsi(s: string): string {
-  // Colours, and the hyperlinks (OSC 8) that gcc prints around option names.
+  // Colours and other CSI sequences (gcc's `ESC[K`), and the hyperlinks (OSC 8) that gcc
+  // prints around option names.
   // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*m/g, '').replace(/\u001b\]8;[^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '');
+  return s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\u001b\]8;[^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '');
 }

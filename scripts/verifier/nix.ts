@@ -11,6 +11,8 @@ export interface NixRunner {
   version: string;
   /** Flags added to every `nix` call. */
   flags: string[];
+  /** Flags added to builds: none from a binary cache for the stand-in, whose builds no cache holds. */
+  realiseFlags?: string[];
   timeout: `${number}s`;
   /** Told about every Nix call once it ends (the benchmark replays them). */
   onCall?: (call: NixCall) => void;
@@ -196,7 +198,7 @@ export async function evalFlake(
 
 /** Realises store derivations (fetch: fixed-output sources; build: packages). */
 export async function realise(nix: NixRunner, drvPaths: readonly string[]): Promise<NixResult> {
-  return run(nix, ['nix-store', '--realise', ...drvPaths]);
+  return run(nix, ['nix-store', '--realise', ...(nix.realiseFlags ?? []), ...drvPaths]);
 }
 
 /** The store paths among `paths` that are not valid (not in the store). */

@@ -113,6 +113,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci, { workspace: ws.dir, kernelSource: options.kernelSource, cacheDir: options.cacheDir })
       : ({ identity: { kind: 'none', label: 'no nixpkgs (parse level only)' }, ref: '' } satisfies ResolvedNixpkgs);
     if ('problem' in nixpkgs) return result(2, { diagnostics: [...diagnostics, environmentProblem(nixpkgs.problem)] });
+    if (nixpkgs.identity.kind === 'standin') nix.realiseFlags = ['--option', 'substituters', ''];
     if (nixpkgs.warning) options.log(`\n!!! ${nixpkgs.warning.replaceAll('\n', '\n!!! ')}\n`);
 
     const level: Level = options.level ?? (nixpkgs.identity.kind === 'pinned' ? 'build' : 'eval');
@@ -128,7 +129,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       const problem = `${caps.join('\n')}\nIn CI this is an error: give the network access, or a source mirror with --sources DIR (or VERIFY_SOURCES).`;
       return result(2, { diagnostics: [...diagnostics, environmentProblem(problem)] });
     }
-    for (const cap of caps) options.log(`\n!!! LEVEL CAPPED at eval: ${cap}\n`);
+
     const tooOld = judged.diagnostics.map((d) => NIXPKGS_NEEDS_NEWER_NIX.exec(d.reason)?.[1]).find(Boolean);
     if (tooOld) {
       const problem = `Nix ${nix.version} is too old for ${nixpkgs.identity.label}, which needs Nix ${tooOld} or newer. Install a newer Nix, or verify with --offline.`;
