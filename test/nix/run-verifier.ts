@@ -43,9 +43,12 @@ export async function runVerifier(
   edits: Edit[],
   args: string[] = [],
   env: Record<string, string> = {},
+  /** Changes to the copy before the run, e.g. to its glue files. */
+  prepare?: (dir: string) => Promise<void>,
 ): Promise<VerifierRun> {
   const dir = await mkdtemp(join(tmpdir(), `drift-${fixture.replace(/\W/g, '-')}-`));
   await cp(join(FIXTURES, fixture), dir, { recursive: true });
+  await prepare?.(dir);
   for (const edit of edits) {
     const path = join(dir, 'pages', edit.page);
     const text = await readFile(path, 'utf8');

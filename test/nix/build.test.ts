@@ -1,0 +1,83 @@
+/**
+ * The build level, for real: a kernel module the project wrote (test/fixtures/build) is
+ * compiled against the stand-in's Linux tree, which is built from Debian's linux-source.
+ * Needs Nix and the kernel source (CI installs both).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
+
+const BUILD = ['--offline', '--level', 'build'];
+let run: VerifierRun | undefined;
+afterEach(async () => {
+  await run?.cleanup();
+  run = undefined;
+});
+
+function build(edits: Edit[] = [], prepare?: (dir: string) => Promise<void>) {
+  return runVerifier('build', ['module.md'], edits, BUILD, {}, prepare);
+}
+
+async function expectBuildDriftAtPackage(r: VerifierRun, reason: RegExp) {
+  expect(r.exitCode, r.stderr).toBe(1);
+  const line = await r.lineOf('module.md', '  pname = "hello-module";');
+  const found = r.report!.diagnostics.find((d) => d.file === r.pagePath('module.md') && d.place?.line === line);
+  expect(found, `no diagnostic at module.md:${line} in:\n${r.stderr}`).toBeDefined();
+  expect(found!.reason).toMatch(reason);
+  expect(r.stderr).toContain(`${r.pagePath('module.md')}:${line}:`);
+  return found!;
+}
+
+describe('a kernel module at the build level', () => {
+  it('compiles against the stand-in’s real kernel tree, and is installed for that kernel', async () => {
+    run = await build();
+    expect(run.exitCode, run.stderr).toBe(0);
+    const report = run.report!;
+    expect(report.blocks.map((b) => `${b.status}:${b.level}`)).toEqual(['verified:build', 'verified:build']);
+    expect(report.nixpkgs).toMatchObject({ kind: 'standin', kernel: expect.stringMatching(/^Linux 6\.12\.\d+ \(Debian source, NixOS-like configuration\)$/) });
+    expect(report.builtAgainst).toEqual([report.nixpkgs.kind === 'standin' ? report.nixpkgs.kernel : '']);
+    // The claim is checked on the built output: extra/hello.ko with a vermagic naming the kernel.
+    expect(report.flakes[0]!.checks).toEqual([{ name: "hello.ko is built for the system's kernel", status: 'verified' }]);
+  });
+
+  it('reports a C error at the package’s block, with the compiler’s message and the file inside the source', async () => {
+    run = await build([], async (dir) => {
+      const file = join(dir, 'flakes/hello/src/hello.c');
+      await writeFile(file, (await readFile(file, 'utf8')).replace('return 0;', 'return undeclared_thing;'));
+    });
+    const found = await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
+    expect(found.reason).not.toMatch(/\/nix\/store\/[0-9a-z]{32}-[^ ]*hello\.c/);
+    expect(found.reason).toContain('nix log /nix/store/');
+  });
+
+  it('catches a module installed for another kernel', async () => {
+    run = await build([{ page: 'module.md', from: '$out/lib/modules/${kernel.modDirVersion}/extra', to: '$out/lib/modules/6.1.0/extra' }]);
+    const found = await expectBuildDriftAtPackage(run, /installs no kernel module under lib\/modules\/6\.12\.\d+\/.*it installed lib\/modules\/6\.1\.0\/extra\/hello\.ko/s);
+    expect(found.ruleId).toBe('build');
+    expect(run.report!.flakes[0]!.checks).toEqual([{ name: "hello.ko is built for the system's kernel", status: 'failed' }]);
+  });
+
+  it('holds an expected build failure to its message', async () => {
+    const failing = '```nix flake="hello" title="hello.nix" fails="\'undeclared_thing\' undeclared"';
+    const page = async (dir: string) => {
+      const path = join(dir, 'pages/module.md');
+      const text = await readFile(path, 'utf8');
+      const pkg = text.slice(text.indexOf('```nix flake="hello" title="hello.nix"'));
+      const broken = pkg.replace('```nix flake="hello" title="hello.nix"', failing).replace('  src = ./src;', '  src = ./src;\n\n  postPatch = \'\'\n    substituteInPlace hello.c --replace-fail "return 0;" "return undeclared_thing;"\n  \'\';');
+      await writeFile(path, `${text}\nThe same package, broken:\n\n${broken}`);
+    };
+    run = await build([], page);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.report!.blocks.find((b) => b.role === 'expected-failure')).toMatchObject({ status: 'verified', level: 'build' });
+
+    await run.cleanup();
+    run = await build([], async (dir) => {
+      await page(dir);
+      const path = join(dir, 'pages/module.md');
+      await writeFile(path, (await readFile(path, 'utf8')).replace("fails=\"'undeclared_thing' undeclared\"", 'fails="some other error"'));
+    });
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/shown as failing with `some other error`, but it failed with something else:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
+  });
+});
