@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the project needs on a fresh Debian 12 machine: Nix (Debian's nix-bin) and
-# Chromium for the browser tests. Run as root (or with sudo). Safe to run again.
+# Installs what the project needs on a fresh Debian 12 machine: Nix (Debian's nix-bin),
+# Chromium for the browser tests, and what the offline stand-in builds kernel modules with:
+# Debian's Linux 6.12 source and the kernel's build tools. Run as root (or with sudo). Safe to
+# run again.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -14,6 +16,10 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v git >/dev/null || need+=(git)
 # Screenshots need at least one font.
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+# The stand-in's kernel tree (/usr/src/linux-source-6.12.tar.xz) and what kbuild runs.
+for package in linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev kmod xz-utils; do
+  dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+done
 if [ "${#need[@]}" -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q "${need[@]}"
@@ -40,3 +46,4 @@ fi
 
 nix --version
 chromium --version
+ls -l /usr/src/linux-source-6.12.tar.xz
