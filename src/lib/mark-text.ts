@@ -39,6 +39,16 @@ function shortId(version: string): string {
   return bare.length > 12 ? bare.slice(0, 8) : bare;
 }
 
+/**
+ * What module packages were built against, e.g. "built against Linux 6.12.117 (Debian source,
+ * NixOS-like configuration) in the offline stand-in, not nixpkgs"; empty when nothing was built.
+ */
+export function builtAgainstText(report: Pick<Report, 'builtAgainst' | 'nixpkgs'>): string {
+  if (report.builtAgainst.length === 0) return '';
+  const where = report.nixpkgs.kind === 'standin' ? ' in the offline stand-in, not nixpkgs' : ` from ${nixpkgsText(report.nixpkgs)}`;
+  return `built against ${report.builtAgainst.join(' and ')}${where}`;
+}
+
 export function nixText(report: Pick<Report, 'nix'>): string {
   return `Nix ${report.nix.version}`;
 }

@@ -1,0 +1,41 @@
+/**
+ * The guide as CI builds it: every package compiled against the stand-in's Linux tree, the
+ * unpatched driver failing as the troubleshooting page says, and the marks saying what the
+ * modules were built against.
+ */
+import { describe, expect, test } from 'vitest';
+import { e2eFixture } from './support/fixture.ts';
+
+const fixture = e2eFixture();
+const KERNEL = /^Linux 6\.12\.\d+ \(Debian source, NixOS-like configuration\)$/;
+
+describe('the guide at the build level', () => {
+  test('every system with the module was built, against the stand-in’s real kernel', async () => {
+    const { report } = await fixture.ready();
+    expect(report.levelRequested).toBe('build');
+    expect(report.caps).toEqual([]);
+    expect(report.builtAgainst).toEqual([expect.stringMatching(KERNEL)]);
+    for (const name of ['simple', 'system']) {
+      const flake = report.flakes.find((f) => f.name === name)!;
+      expect(flake).toMatchObject({ level: 'build', status: 'verified', cap: null });
+      expect(flake.checks).toContainEqual({ name: "qc71_laptop.ko is built for the system's kernel", status: 'verified' });
+    }
+    const pkg = report.blocks.find((b) => b.page.endsWith('package.mdx') && b.file === 'qc71-slimbook-laptop.nix')!;
+    expect(pkg).toMatchObject({ status: 'verified', level: 'build' });
+  });
+
+  test('the unpatched driver fails to compile, as the troubleshooting page shows', async () => {
+    const { report } = await fixture.ready();
+    const block = report.blocks.find((b) => b.role === 'expected-failure' && b.reason === "return type defaults to 'int'")!;
+    expect(block).toMatchObject({ status: 'verified', level: 'build' });
+  });
+
+  test('the package’s mark says what it was built against, and that it was not nixpkgs', async () => {
+    const { url, context } = await fixture.ready();
+    const page = await context.newPage();
+    await page.goto(`${url}/package/`);
+    const mark = page.locator('.vs[data-level="build"] .vs-kernel').first();
+    await expect.poll(() => mark.textContent()).toMatch(/^built against Linux 6\.12\.\d+ \(Debian source, NixOS-like configuration\) in the offline stand-in, not nixpkgs$/);
+    await page.close();
+  });
+});
