@@ -11,6 +11,7 @@ import { assemble, standaloneForms } from './assemble.ts';
 import { cacheKey, fileCache, type Cache } from './cache.ts';
 import { parseCommandBlock } from './commands.ts';
 import { extractBlocks } from './extract.ts';
+import { readPageText } from './pages.ts';
 import { loadGlue, type GlueFlake } from './glue.ts';
 import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
 import { detectNix, type NixRunner } from './nix.ts';
@@ -68,11 +69,12 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const blocks: Block[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const page of options.pages) {
-    const text = await readFile(resolve(options.root, page), 'utf8').catch(() => undefined);
-    if (text === undefined) {
-      diagnostics.push({ reason: `No such page: \`${page}\`.`, file: page, ruleId: 'usage', fatal: true });
+    const read = await readPageText(resolve(options.root, page));
+    if ('problem' in read) {
+      diagnostics.push({ reason: read.problem, file: page, ...(read.place ? { place: read.place } : {}), ruleId: 'input', fatal: true });
       continue;
     }
+    const { text } = read;
     sources.set(page, text);
     const extraction = extractBlocks(page, text, { strict: options.strict });
     blocks.push(...extraction.blocks);
