@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
-import { basename, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fixedOutputPath } from './nar.ts';
 
 /** Where Debian 12's `linux-source-6.12` package installs it. */
@@ -35,14 +36,15 @@ export function makefileVersion(makefile: string): string | undefined {
 
 /**
  * Describes the tarball, reading and hashing it only when it changed since the last run
- * (the answer is kept in `cacheDir`, keyed on its path, size and time).
+ * (the answer is kept in `cacheDir`, or the temporary folder with --no-cache, keyed on its
+ * path, size and time: it says what a local file holds, never what Nix decided).
  */
 export async function describeKernelSource(file: string, cacheDir: string | null): Promise<KernelSource | { problem: string }> {
   if (!existsSync(file)) return { problem: `${file} does not exist. On Debian 12, \`apt-get install linux-source-6.12\` installs it (scripts/setup-machine.sh does).` };
   const info = await stat(file);
-  const memo = cacheDir ? join(cacheDir, 'kernel-source.json') : null;
+  const memo = join(cacheDir ?? tmpdir(), cacheDir ? 'kernel-source.json' : 'nix-verify-kernel-source.json');
   const key = `${file}:${info.size}:${info.mtimeMs}`;
-  if (memo) {
+  {
     const hit = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as { key: string; source: KernelSource }, () => undefined);
     if (hit?.key === key && hit.source?.storePath) return hit.source;
   }
@@ -57,8 +59,8 @@ export async function describeKernelSource(file: string, cacheDir: string | null
   for await (const chunk of createReadStream(file)) digest.update(chunk as Buffer);
   const sha256 = digest.digest();
   const source: KernelSource = { file, name, version, hash: `sha256-${sha256.toString('base64')}`, storePath: fixedOutputPath('flat', sha256, name) };
-  if (memo) {
-    await mkdir(cacheDir!, { recursive: true }).catch(() => {});
+  {
+    await mkdir(dirname(memo), { recursive: true }).catch(() => {});
     await writeFile(memo, JSON.stringify({ key, source })).catch(() => {});
   }
   return source;
