@@ -44,10 +44,8 @@ export async function describeKernelSource(file: string, cacheDir: string | null
   const info = await stat(file);
   const memo = join(cacheDir ?? tmpdir(), cacheDir ? 'kernel-source.json' : 'nix-verify-kernel-source.json');
   const key = `${file}:${info.size}:${info.mtimeMs}`;
-  {
-    const hit = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as { key: string; source: KernelSource }, () => undefined);
-    if (hit?.key === key && hit.source?.storePath) return hit.source;
-  }
+  const hit = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as { key: string; source: KernelSource }, () => undefined);
+  if (hit?.key === key && hit.source?.storePath) return hit.source;
   const name = basename(file);
   const top = name.replace(/\.tar\.\w+$/, '');
   const makefile = await new Promise<string>((resolve) =>
@@ -59,10 +57,8 @@ export async function describeKernelSource(file: string, cacheDir: string | null
   for await (const chunk of createReadStream(file)) digest.update(chunk as Buffer);
   const sha256 = digest.digest();
   const source: KernelSource = { file, name, version, hash: `sha256-${sha256.toString('base64')}`, storePath: fixedOutputPath('flat', sha256, name) };
-  {
-    await mkdir(dirname(memo), { recursive: true }).catch(() => {});
-    await writeFile(memo, JSON.stringify({ key, source })).catch(() => {});
-  }
+  await mkdir(dirname(memo), { recursive: true }).catch(() => {});
+  await writeFile(memo, JSON.stringify({ key, source })).catch(() => {});
   return source;
 }
 
