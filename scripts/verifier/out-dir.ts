@@ -12,7 +12,8 @@
  * - Temporary folders still there when the process exits (an interrupt) are removed.
  */
 import { readdirSync, renameSync, rmSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { resolveInside } from './paths.ts';
 import type { AssembledFile } from './types.ts';
@@ -85,7 +86,9 @@ export async function writeOutDir(dir: string, trees: readonly OutTree[], option
   const target = resolve(dir);
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
-  const temporary = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+  // Not mkdtemp: its folders are private (0700), and this one becomes DIR.
+  const temporary = join(parent, `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  await mkdir(temporary);
   track(temporary);
   try {
     await writeFile(join(temporary, OUT_MARKER), MARKER_TEXT);

@@ -71,6 +71,10 @@ describe('writing --out', () => {
     await writeOutDir(out, [tree('old', 'old'), tree('both', 'old')], { guarded: [] });
     await writeOutDir(out, [tree('both', 'new')], { guarded: [] });
     expect(await snapshot(out)).toEqual({ [OUT_MARKER]: expect.stringContaining('--out'), 'both/a/file.nix': 'new' });
+    // As readable as a folder made with mkdir: not private like a temporary folder.
+    await mkdir(join(work, 'plain'));
+    expect((await stat(out)).mode).toBe((await stat(join(work, 'plain'))).mode);
+    await rm(join(work, 'plain'), { recursive: true });
     expect(await readdir(work)).toEqual(['out']);
   });
 
