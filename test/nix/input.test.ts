@@ -134,3 +134,20 @@ describe("mistakes in the page's own syntax", () => {
     expect(r.stderr).toContain(`> ${line} | <Aside type="tip">`);
   });
 });
+
+describe('pages the verifier refuses to read', () => {
+  it('a page that is not UTF-8, at the line and column of the first bad byte', async () => {
+    run = await runVerifier('input/latin1', ['latin1.md'], [], ['--offline']);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      `${run.pagePath('latin1.md')}:3:6: error [input]\n  This page is not valid UTF-8: the byte at line 3, column 6 is not part of a UTF-8 character.`,
+    );
+  });
+
+  it('a page that is a symbolic link, which the site would publish', async () => {
+    run = await runVerifier('input/symlink', ['link.md'], [], ['--offline']);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`${escape(run.pagePath('link.md'))}: error \\[input\\]\\n  This page is a symbolic link \\(to \`[^\`]*real\\.md\`\\)\\.`));
+    expect(run.stderr.match(/: error \[/g)).toHaveLength(1);
+  });
+});
