@@ -1,0 +1,130 @@
+/**
+ * The result cache: entries that are not what was stored are misses, and a cache that cannot
+ * be written is one warning, never a failure.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheKey, fileCache, replaceInStrings } from '../../scripts/verifier/cache.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cache-test-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const WORKSPACE = '/tmp/nix-verify-abc';
+const key = cacheKey('a test');
+const isAnswer = (v: unknown): v is { error: string | null } =>
+  typeof v === 'object' && v !== null && 'error' in v && (typeof v.error === 'string' || v.error === null);
+
+async function entry(text: string) {
+  const cacheDir = join(dir, 'cache');
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(join(cacheDir, `${key}.json`), text);
+  return fileCache(cacheDir, WORKSPACE, () => {});
+}
+
+describe('reading an entry', () => {
+  it('gives back what was stored, with the workspace in place of the placeholder', async () => {
+    const cache = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    await cache.set(key, { error: `${WORKSPACE}/a.nix:1:1: bad`, [`${WORKSPACE}/b`]: [WORKSPACE] });
+    const text = await readFile(join(dir, 'cache', `${key}.json`), 'utf8');
+    expect(text).not.toContain(WORKSPACE);
+    const other = fileCache(join(dir, 'cache'), '/tmp/nix-verify-xyz', () => {});
+    expect(await other.get(key)).toEqual({ error: '/tmp/nix-verify-xyz/a.nix:1:1: bad', '/tmp/nix-verify-xyz/b': ['/tmp/nix-verify-xyz'] });
+  });
+
+  it('keeps a workspace path with quotes and backslashes intact', async () => {
+    const odd = '/tmp/a "b\\c/nix-verify-1';
+    const cache = fileCache(join(dir, 'cache'), odd, () => {});
+    await cache.set(key, { error: `${odd}/x.nix` });
+    expect(await readFile(join(dir, 'cache', `${key}.json`), 'utf8')).toBe('{"error":"@VERIFY_WORKSPACE@/x.nix"}');
+    expect(await cache.get(key, isAnswer)).toEqual({ error: `${odd}/x.nix` });
+  });
+
+  it('is a miss when there is no entry', async () => {
+    expect(await fileCache(join(dir, 'cache'), WORKSPACE).get(key)).toBeUndefined();
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['an empty object', '{}'],
+    ['an array', '[1]'],
+    ['a number', '42'],
+    ['not JSON', 'garbage{'],
+    ['half an entry', '{"error":"/tmp/x.nix:1'],
+    ['empty', ''],
+  ])('is a miss when the entry is %s', async (_, text) => {
+    const cache = await entry(text);
+    expect(await cache.get(key)).toBeUndefined();
+    expect(await cache.get(key, isAnswer)).toBeUndefined();
+  });
+
+  it('is a miss when the entry lacks the shape the caller asks for', async () => {
+    const cache = await entry('{"eval":{"ok":true}}');
+    expect(await cache.get(key, isAnswer)).toBeUndefined();
+    expect(await cache.get(key)).toEqual({ eval: { ok: true } });
+  });
+
+  it('is a hit when the shape matches', async () => {
+    const cache = await entry('{"error":null}');
+    expect(await cache.get(key, isAnswer)).toEqual({ error: null });
+  });
+
+  it('is a miss when the cache folder is a file', async () => {
+    await writeFile(join(dir, 'file'), '');
+    expect(await fileCache(join(dir, 'file'), WORKSPACE, () => {}).get(key)).toBeUndefined();
+  });
+});
+
+describe('writing an entry', () => {
+  it('warns once, and does not throw, when the cache folder cannot be created', async () => {
+    // As root, a read-only mode does not stop writes; a folder under a file cannot exist.
+    await writeFile(join(dir, 'file'), '');
+    const warnings: string[] = [];
+    const cache = fileCache(join(dir, 'file', 'cache'), WORKSPACE, (m) => warnings.push(m));
+    await expect(cache.set(key, { error: null })).resolves.toBeUndefined();
+    await expect(cache.set(cacheKey('another'), { error: null })).resolves.toBeUndefined();
+    await Promise.all([cache.set(cacheKey('3'), { error: null }), cache.set(cacheKey('4'), { error: null })]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(join(dir, 'file', 'cache'));
+    expect(warnings[0]).toMatch(/cannot be written .*ENOTDIR.*not cached/);
+    expect(await cache.get(key)).toBeUndefined();
+  });
+
+  it('warns once when the entry cannot be written into an existing folder', async () => {
+    // The entry's own path is taken by a folder: the write fails after mkdir succeeds.
+    await mkdir(join(dir, 'cache', `${key}.json`), { recursive: true });
+    const warnings: string[] = [];
+    const cache = fileCache(join(dir, 'cache'), WORKSPACE, (m) => warnings.push(m));
+    await cache.set(key, { error: null });
+    expect(warnings).toHaveLength(1);
+    expect(await readdir(join(dir, 'cache'))).toEqual([`${key}.json`]);
+  });
+
+  it('leaves no temporary files behind, and concurrent writers of one key agree', async () => {
+    const a = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    const b = fileCache(join(dir, 'cache'), '/tmp/nix-verify-other', () => {});
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).set(key, { error: `${i % 2 ? WORKSPACE : '/tmp/nix-verify-other'}/x.nix` })),
+    );
+    expect(await readdir(join(dir, 'cache'))).toEqual([`${key}.json`]);
+    expect(await a.get(key, isAnswer)).toEqual({ error: `${WORKSPACE}/x.nix` });
+  });
+
+  it('writes nothing without a cache folder', async () => {
+    const cache = fileCache(null, WORKSPACE);
+    await cache.set(key, { error: null });
+    expect(await cache.get(key)).toBeUndefined();
+  });
+});
+
+describe('replaceInStrings', () => {
+  it('replaces in strings and keys, at any depth, and leaves other values alone', () => {
+    expect(replaceInStrings({ 'a/W': ['W/x', 1, null, true, { k: 'W' }] }, 'W', 'P')).toEqual({ 'a/P': ['P/x', 1, null, true, { k: 'P' }] });
+  });
+});
