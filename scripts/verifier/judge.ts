@@ -101,18 +101,25 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
  * An expected failure holds when some copy of the flake fails with the given text: an error
  * from Nix, or a declared check that no longer holds (`Check failed: "claim" does not hold.`).
  */
-export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswers[]): { problem?: Diagnostic; level?: Level } {
+export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswers[]): { problem?: Diagnostic; level?: Level; cap?: string } {
   if (block.annotation.role !== 'expected-failure') return {};
   const expected = squash(block.annotation.fails);
   const failures = answers.flatMap(failureTexts);
   const matched = failures.find((f) => squash(f.text).includes(expected));
   if (matched) return { level: matched.level };
+  // It passed as far as it could go here: whether its build fails is not known.
+  const unavailable = answers.flatMap((a) => a.unavailable ?? []);
+  // A claim the block names can only fail at eval: that it holds is known without a build.
+  const namesClaim = answers.some((a) => Object.keys(a.report?.checks ?? {}).some((name) => squash(checkFailure(name)).includes(expected)));
+  if (failures.length === 0 && unavailable.length && !namesClaim) {
+    return { cap: `The expected failure at ${block.page}:${block.start.line} evaluates, and its sources could not be fetched here to build it: ${unavailable[0]!.reason}` };
+  }
   const base = { file: block.page, place: block.start, ruleId: 'expected-failure', blockId: block.id };
   if (failures.length === 0) {
     return {
       problem: {
         ...base,
-        reason: `This block is shown as failing with \`${block.annotation.fails}\`, but Nix evaluated${answers.some((a) => a.build) ? ' and built' : ''} it without error and every declared check held. If the mistake it shows no longer fails, update the page.`,
+        reason: `This block is shown as failing with \`${block.annotation.fails}\`, but Nix evaluated${answers.some((a) => a.build?.ok) ? ' and built' : ''} it without error and every declared check held. If the mistake it shows no longer fails, update the page.`,
       },
     };
   }
@@ -132,10 +139,16 @@ function failureTexts(answers: FlakeAnswers): { text: string; level: Level }[] {
   const texts = Object.entries(answers.report.checks)
     .filter(([, claim]) => claim.type !== 'module' && !('holds' in claim && claim.holds))
     .map(([name]) => ({ text: checkFailure(name), level: 'eval' as Level }));
-  if (answers.fetch && !answers.fetch.ok) texts.push({ text: parseNixError(answers.fetch.stderr).message, level: 'fetch' });
+  const mismatch = answers.mirror?.find((m) => !m.added);
+  if (mismatch) texts.push({ text: `hash mismatch: specified: ${mismatch.declared} got: ${mismatch.got}`, level: 'fetch' });
+  // A source that could not be had here is no failure of the block's: see `unavailable`.
+  else if (answers.fetch && !answers.fetch.ok && !answers.unavailable?.length) {
+    texts.push({ text: parseNixError(answers.fetch.stderr).message, level: 'fetch' });
+  }
   if (answers.build && !answers.build.ok) {
     const log = answers.buildLog ? buildErrors(answers.buildLog.log) : undefined;
-    texts.push({ text: log?.errors.length ? log.errors.join('\n') : parseNixError(answers.build.stderr).message, level: 'build' });
+    const text = log?.errors.length ? log.errors.join('\n') : log?.tail.length ? log.tail.join('\n') : parseNixError(answers.build.stderr).message;
+    texts.push({ text, level: 'build' });
   }
   return texts;
 }

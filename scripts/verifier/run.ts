@@ -126,7 +126,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     if (judged.faults.length) {
       return result(2, { diagnostics: [...diagnostics, ...judged.faults.map((f) => environmentProblem(f))] });
     }
-    const caps = [...new Set([...judged.judgements.values()].flatMap((j) => (j.cap ? [j.cap] : [])))];
+    const caps = [...new Set([...[...judged.judgements.values()].flatMap((j) => (j.cap ? [j.cap] : [])), ...judged.copyCaps.values()])];
     if (caps.length && options.ci) {
       const problem = `${caps.join('\n')}\nIn CI this is an error: give the network access, or a source mirror with --sources DIR (or VERIFY_SOURCES).`;
       return result(2, { diagnostics: [...diagnostics, environmentProblem(problem)] });
@@ -150,6 +150,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       diagnostics,
       caps,
       failedAt: judged.failedAt,
+      notRun: new Set(judged.copyCaps.keys()),
     });
     const drift = diagnostics.length > 0;
     return result(drift ? 1 : 0, {
@@ -200,7 +201,9 @@ class Run {
     const diagnostics: Diagnostic[] = [...parse.diagnostics];
     const faults: string[] = parse.fault ? [parse.fault] : [];
     const failedAt = new Map<string, Level>();
-    if (parse.fault) return { judgements, diagnostics, parseFailures: parse.failedBlocks, faults, failedAt };
+    /** Expected failures that could not be shown here (their copy could not be fetched). */
+    const copyCaps = new Map<string, string>();
+    if (parse.fault) return { judgements, diagnostics, parseFailures: parse.failedBlocks, faults, failedAt, copyCaps };
     const broken = (flake: AssembledFlake, seen = new Set<string>()): boolean =>
       parse.failedFlakes.has(flake.name) ||
       Object.values(flake.links).some((l) => !seen.has(l) && broken(this.placed.get(l)!.flake, seen.add(l)));
@@ -226,12 +229,15 @@ class Run {
     // Expected failures: every copy made for a block is evaluated; one must fail as stated.
     const checkFailure = async (blockId: string, copies: AssembledFlake[]) => {
       const started = Date.now();
-      const answered = await Promise.all(copies.map((copy) => this.answer(copy, this.ctx.level, false)));
+      // A copy goes as far as it takes to fail (a build failure shows only when built), and
+      // stops at its first failure.
+      const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'build', false)));
       const fault = answered.find((a) => a.answers.fault)?.answers.fault;
       if (fault) return void faults.push(fault);
-      const { problem, level } = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
+      const { problem, level, cap } = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
       if (problem) diagnostics.push(problem);
       if (level) failedAt.set(blockId, level);
+      if (cap) copyCaps.set(blockId, cap);
       this.progress(problem ? '✗' : '✓', copies[0]!.name, 'fails', Date.now() - started, answered.every((a) => a.cached));
     };
 
@@ -242,7 +248,7 @@ class Run {
       ...flakes.map((flake) => this.limit(() => checkFlake(flake))),
       ...[...byBlock].map(([blockId, copies]) => this.limit(() => checkFailure(blockId, copies))),
     ]);
-    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt };
+    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt, copyCaps };
   }
 
   /** Nix's parser over every assembled file and every block on its own. */

@@ -33,6 +33,8 @@ export interface ReportInput {
   caps: readonly string[];
   /** For expected failures that showed: the level at which they failed. */
   failedAt: ReadonlyMap<string, Level>;
+  /** Expected failures that could not be tried as far as they need here. */
+  notRun?: ReadonlySet<string>;
   generatedAt?: string;
 }
 
@@ -72,6 +74,7 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
       break;
     case 'expected-failure':
       level = input.failedAt.get(block.id) ?? null;
+      if (input.notRun?.has(block.id)) status = 'not-run';
       break;
     case 'command':
       level = judged?.level && !diagnostic ? 'eval' : null;

@@ -2,11 +2,14 @@
  * Drift detection, end to end: each test breaks the fixture guide one way and asserts the
  * exit code and the exact page line the verifier points at. Needs Nix (CI installs it).
  */
+import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
 
 const PAGES = ['simple.mdx', 'nur.mdx'];
 const OFFLINE = ['--offline'];
+/** The upstream sources the guide names, beside the checkout (CI has them there too). */
+const SHARED_SOURCES = resolve(import.meta.dirname, '../../../shared/sources');
 let run: VerifierRun | undefined;
 afterEach(async () => {
   await run?.cleanup();
@@ -86,18 +89,19 @@ describe('drift the verifier catches', () => {
     await expectDriftAt(r, 'nur.mdx', 'directory = ../pkgs/linux-package;', /linux-package/);
   });
 
-  it('an expected failure that stops failing', async () => {
-    const r = await drift([
-      {
-        page: 'simple.mdx',
-        from: 'module = pkgs.callPackage ./module.nix { kernel = config.boot.kernelPackages.kernel; };',
-        to: 'module = config.boot.kernelPackages.callPackage ./module.nix { };',
-      },
-    ]);
-    await expectDriftAt(r, 'simple.mdx', 'fails=', /but Nix evaluated it without error/, 1);
+  it('an expected failure that stops failing, once built', async () => {
+    const edit = {
+      page: 'simple.mdx',
+      from: 'module = pkgs.callPackage ./module.nix { kernel = config.boot.kernelPackages.kernel; };',
+      to: 'module = config.boot.kernelPackages.callPackage ./module.nix { };',
+    };
+    // The copy evaluates, so it is built: the failure might have been a build failure.
+    const r = (run = await runVerifier('drift', PAGES, [edit], [...OFFLINE, '--sources', SHARED_SOURCES]));
+    await expectDriftAt(r, 'simple.mdx', 'fails=', /but Nix evaluated and built it without error/, 1);
     const line = await r.lineOf('simple.mdx', 'fails=');
     expect(r.report!.flakes.find((f) => f.name === `simple~simple-${line}`)).toMatchObject({ status: 'failed' });
     expect(r.report!.flakes.filter((f) => f.variantOf && f.name !== `simple~simple-${line}`).every((f) => f.status === 'verified')).toBe(true);
+
   });
 
   it('a mistake shown as breaking a declared claim that stops breaking it', async () => {

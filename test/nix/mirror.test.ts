@@ -43,13 +43,13 @@ async function makeTree(content = randomBytes(8).toString('hex'), rev = randomBy
   return { rev, hash, mirror };
 }
 
-function fetchWith(tree: Tree, pageHash: string, args: string[], env: Record<string, string> = {}) {
+function fetchWith(tree: Tree, pageHash: string, args: string[], env: Record<string, string> = {}, page = 'fetch.md') {
   return runVerifier(
     'mirror',
-    ['fetch.md'],
+    [page],
     [
-      { page: 'fetch.md', from: '@REV@', to: tree.rev },
-      { page: 'fetch.md', from: '@HASH@', to: pageHash },
+      { page, from: '@REV@', to: tree.rev, all: true },
+      { page, from: '@HASH@', to: pageHash, all: true },
     ],
     ['--offline', ...args],
     env,
@@ -109,5 +109,23 @@ describe('sources from the mirror', () => {
     expect(run.report!.caps[0]).toContain('no source mirror was given');
     expect(run.report!.blocks[0]).toMatchObject({ status: 'verified', level: 'eval' });
     expect(run.report!.flakes[0]!.cap).toContain('could not be fetched');
+  });
+
+  it('an expected failure that evaluates is built to show its failure; without its sources it is not run, never passed', async () => {
+    const tree = await makeTree();
+    run = await fetchWith(tree, tree.hash, ['--sources', tree.mirror], {}, 'expected.md');
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.report!.blocks.find((b) => b.role === 'expected-failure')).toMatchObject({ status: 'verified', level: 'build' });
+
+    await run.cleanup();
+    const fresh = await makeTree();
+    run = await fetchWith(fresh, fresh.hash, [], {}, 'expected.md');
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.report!.blocks.find((b) => b.role === 'expected-failure')).toMatchObject({ status: 'not-run', level: null });
+    expect(run.stderr).toMatch(/!!! LEVEL CAPPED at eval: The expected failure at .*expected\.md:\d+ evaluates, and its sources could not be fetched/);
+
+    await run.cleanup();
+    run = await fetchWith(fresh, fresh.hash, [], { CI: 'true' }, 'expected.md');
+    expect(run.exitCode, run.stderr).toBe(2);
   });
 });
