@@ -175,11 +175,32 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // zx's process-tree lookup, used to stop a Nix call that runs past --timeout, trips a Node
   // deprecation warning (DEP0190) that says nothing about this program.
   process.noDeprecation = true;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      removeWorkspacesSync();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
+  // Every way out stops the Nix calls still running and removes the scratch folders: both
+  // calls are synchronous, idempotent and never throw, so they are safe from any handler.
+  const { killRunningSync } = await import('./verifier/nix.ts');
+  const cleanUp = () => {
+    killRunningSync();
+    removeWorkspacesSync();
+  };
+  const exit = (code: number): never => {
+    cleanUp();
+    return process.exit(code);
+  };
+  // Anything main did not turn into a diagnostic is an environment problem: one line, exit 2.
+  const fail = (error: unknown) => {
+    cleanUp();
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (process.env.VERIFY_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    exit(2);
+  };
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => exit(code));
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  process.on('exit', cleanUp);
+  try {
+    exit(await main(process.argv.slice(2)));
+  } catch (error) {
+    fail(error);
   }
-  process.exitCode = await main(process.argv.slice(2));
 }

@@ -23,8 +23,19 @@ export interface Workspace {
 /** Scratch directories not yet removed, for `removeWorkspacesSync` on an interrupt. */
 const live = new Set<string>();
 
+/** Thrown when the temporary folder cannot hold a scratch directory; its message says what to do. */
+export class TemporaryFolderProblem extends Error {
+  override name = 'TemporaryFolderProblem';
+}
+
 export async function createWorkspace(): Promise<Workspace & { roots: Map<string, AssembledFlake> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'nix-verify-'));
+  const parent = tmpdir();
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(parent, 'nix-verify-'));
+  } catch (error) {
+    throw new TemporaryFolderProblem(temporaryFolderProblem(parent, process.env.TMPDIR, error as NodeJS.ErrnoException));
+  }
   live.add(dir);
   const roots = new Map<string, AssembledFlake>();
   return {
@@ -33,15 +44,46 @@ export async function createWorkspace(): Promise<Workspace & { roots: Map<string
     index: { roots },
     flakeDir: (name) => join(dir, 'flakes', name),
     remove: async () => {
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
       live.delete(dir);
     },
   };
 }
 
-/** Removes every scratch directory still there; for signal handlers, which cannot wait. */
+/** What an error from making a folder in the temporary folder says about that folder. */
+const TEMPORARY_FOLDER_FAULTS: Partial<Record<string, string>> = {
+  ENOENT: 'it does not exist',
+  ENOTDIR: 'it is not a folder',
+  ENOSPC: 'it is full',
+  EDQUOT: 'it is full',
+  EACCES: 'it cannot be written',
+  EPERM: 'it cannot be written',
+  EROFS: 'it cannot be written',
+};
+
+/** Why a scratch directory could not be made in `parent` (TMPDIR is `setting`), and what to do. Pure. */
+export function temporaryFolderProblem(
+  parent: string,
+  setting: string | undefined,
+  error: Pick<NodeJS.ErrnoException, 'code' | 'message'>,
+): string {
+  const why = TEMPORARY_FOLDER_FAULTS[error.code ?? ''] ?? error.message;
+  const place = setting ? `TMPDIR (\`${setting}\`)` : `The temporary folder ${parent} (TMPDIR is not set)`;
+  return `${place} cannot hold the verifier's scratch folder: ${why}. Set TMPDIR to a folder that exists, can be written and has space, and run again.`;
+}
+
+/**
+ * Removes every scratch directory still there; for signal handlers and the exit, which cannot
+ * wait. Never throws: a folder that cannot be removed is named on stderr.
+ */
 export function removeWorkspacesSync(): void {
-  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  for (const dir of live) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch (error) {
+      process.stderr.write(`warning: could not remove the scratch folder ${dir}: ${(error as Error).message}\n`);
+    }
+  }
   live.clear();
 }
 
