@@ -8,10 +8,15 @@
  * A first run warms the Nix store (it copies the flakes and nixpkgs in), so that the cold run
  * and the bare replay of its commands start from the same store.
  *   parse batching    Nix's parser once for all files against once per file
+ *   kernel / module   with the stand-in: preparing its Linux tree (once per Nix store)
+ *                     against building the guide's module on it (every change of the package),
+ *                     both rebuilt with `nix-store --realise --check`
  *
- * Usage: npm run bench [-- --nixpkgs PATH]   (default: the offline stand-in)
+ * Usage: npm run bench [-- --nixpkgs PATH]   (default: the offline stand-in; the build part
+ * takes its sources from $VERIFY_SOURCES, or ../shared/sources)
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -21,6 +26,8 @@ import { defaultJobs, verify, type VerifyOptions } from './verifier/run.ts';
 import type { NixCall } from './verifier/nix.ts';
 
 const run = promisify(execFile);
+const SHARED_SOURCES = resolve(import.meta.dirname, '../../shared/sources');
+const SOURCES = process.env.VERIFY_SOURCES || (existsSync(SHARED_SOURCES) ? SHARED_SOURCES : null);
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { nixpkgs: { type: 'string' } } });
 
@@ -28,19 +35,19 @@ const pages = (await readdir(join(ROOT, 'src/content/docs'), { recursive: true }
   .filter((p) => /\.mdx?$/.test(p))
   .map((p) => relative(ROOT, join(ROOT, 'src/content/docs', p)))
   .sort();
-async function timed(calls: NixCall[], keepWorkspace: boolean, cacheDir: string) {
+async function timed(calls: NixCall[], keepWorkspace: boolean, cacheDir: string, level: VerifyOptions['level'] = undefined) {
   const options: VerifyOptions = {
     root: ROOT,
     pages,
     strict: true,
     flakesDir: join(ROOT, 'src/flakes'),
-    level: undefined,
+    level,
     nixpkgs: values.nixpkgs ? { mode: 'path', path: resolve(values.nixpkgs) } : { mode: 'offline' },
     ci: false,
     jobs: defaultJobs(),
     timeout: '300s',
     cacheDir,
-    sources: process.env.VERIFY_SOURCES || null,
+    sources: SOURCES,
     command: 'npm run bench',
     log: () => {},
     onNixCall: (call) => calls.push(call),
@@ -84,6 +91,8 @@ await rm(workspace, { recursive: true, force: true });
 await rm(cacheDir, { recursive: true, force: true });
 await rm(warmUpCache, { recursive: true, force: true });
 
+const build = values.nixpkgs ? undefined : await kernelAgainstModule();
+
 const nixpkgs = cold.result.report!.nixpkgs.label;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const rows = [
@@ -102,3 +111,49 @@ process.stdout.write(`
   cold / bare Nix             ${(cold.ms / bareMs).toFixed(2)}x   (below 1: parallel evaluation wins over the verifier's own work)
   per-file / batched parsing  ${(eachMs / batchMs).toFixed(1)}x
 `);
+if (build) {
+  process.stdout.write(`
+  Build level (${build.kernel}):
+  ${'prepare the kernel tree (once per Nix store)'.padEnd(width)}  ${s(build.kernelMs)}
+  ${'build the guide\'s module on it'.padEnd(width)}  ${s(build.moduleMs)}
+  kernel / module             ${(build.kernelMs / build.moduleMs).toFixed(1)}x   (paid once, then only the module is rebuilt)
+`);
+} else if (!values.nixpkgs) {
+  process.stdout.write('\n  Build level: not measured (the guide did not build; see npm run verify -- --offline --level build).\n');
+}
+
+/**
+ * Builds the guide once at the build level, then rebuilds the stand-in's kernel tree and the
+ * module alone (`--check` runs a builder again even though its output is in the store).
+ */
+async function kernelAgainstModule(): Promise<{ kernel: string; kernelMs: number; moduleMs: number } | undefined> {
+  const built = await timed([], true, await mkdtemp(join(tmpdir(), 'bench-cache-')), 'build');
+  const report = built.result.report;
+  const ws = built.result.workspace!;
+  try {
+    if (built.result.exitCode !== 0 || !report || report.builtAgainst.length === 0) return undefined;
+    const nixFlags = ['--extra-experimental-features', 'nix-command flakes'];
+    const standin = `path:${join(ws, 'nixpkgs-standin')}`;
+    const evalRaw = async (ref: string, extra: string[] = []) =>
+      (await run('nix', [...nixFlags, 'eval', '--raw', ...extra, ref], { maxBuffer: 16 << 20 })).stdout.trim();
+    const kernelDrv = await evalRaw(`${standin}#legacyPackages.x86_64-linux.linuxPackages.kernel.drvPath`);
+    const moduleDrv = await evalRaw(`path:${join(ws, 'flakes/simple')}#nixosConfigurations.hero.config.boot.extraModulePackages`, [
+      '--apply',
+      'ps: (builtins.head ps).drvPath',
+      '--override-input',
+      'nixpkgs',
+      standin,
+    ]);
+    const rebuild = async (drv: string) => {
+      const started = performance.now();
+      await run('nix-store', ['--realise', '--check', '--option', 'substituters', '', drv], { maxBuffer: 64 << 20 }).catch((error: { stderr?: string }) => {
+        // A rebuild whose output differs bit for bit still ran in full; anything else did not.
+        if (!/may not be deterministic|differs/.test(error.stderr ?? '')) throw error;
+      });
+      return performance.now() - started;
+    };
+    return { kernel: report.builtAgainst.join(', '), kernelMs: await rebuild(kernelDrv), moduleMs: await rebuild(moduleDrv) };
+  } finally {
+    await rm(ws, { recursive: true, force: true });
+  }
+}

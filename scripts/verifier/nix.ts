@@ -6,6 +6,7 @@
  * timeout.
  */
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 
 export interface NixRunner {
   version: string;
@@ -14,6 +15,8 @@ export interface NixRunner {
   /** Flags added to builds: none from a binary cache for the stand-in, whose builds no cache holds. */
   realiseFlags?: string[];
   timeout: `${number}s`;
+  /** Resident memory, in MiB, past which a Nix call is stopped. */
+  memoryLimitMiB?: number;
   /** Told about every Nix call once it ends (the benchmark replays them). */
   onCall?: (call: NixCall) => void;
 }
@@ -60,11 +63,43 @@ export function killRunningSync(): void {
  * Runs one program directly (no shell, so no quoting and no single-argument limit), in its
  * own process group, which is killed whole on timeout.
  */
-export function spawnProcess(argv: readonly string[], options: { cwd?: string; timeoutMs: number }): Promise<NixResult> {
+/**
+ * The environment Nix runs in: only what Nix itself reads (its settings, the store, certificates
+ * and proxies for fetching, locale and temporary folder). Nothing else from the caller's
+ * environment (tokens, NIX_PATH, ...) reaches Nix or what it evaluates. Pure.
+ */
+export function nixEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keep = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TZ|LANG|LC_[A-Z]+|XDG_(CONFIG|CACHE|DATA|STATE)_HOME|XDG_CONFIG_DIRS|SSL_CERT_FILE|NIX_SSL_CERT_FILE|NIX_CONFIG|NIX_CONF_DIR|NIX_USER_CONF_FILES|NIX_REMOTE|NIX_DAEMON_SOCKET_PATH|NIX_STORE_DIR|NIX_STATE_DIR|NIX_LOG_DIR|NIX_DATA_DIR|(http|https|ftp|all|no)_proxy|(HTTP|HTTPS|FTP|ALL|NO)_PROXY)$/;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && keep.test(key)) out[key] = value;
+  return out;
+}
+
+/** Resident memory of a process, in MiB, from /proc (undefined once it is gone). */
+async function residentMiB(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const kib = status && /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return kib ? Number(kib) / 1024 : undefined;
+}
+
+export interface SpawnOptions {
+  cwd?: string;
+  timeoutMs: number;
+  /** Stop the process when its resident memory passes this many MiB. */
+  memoryLimitMiB?: number;
+}
+
+/**
+ * Runs one program directly (no shell, so no quoting and no single-argument limit), in its
+ * own process group with a scrubbed environment, which is killed whole on timeout or when
+ * it uses more memory than allowed.
+ */
+export function spawnProcess(argv: readonly string[], options: SpawnOptions): Promise<NixResult> {
   return new Promise((resolve) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let timedOut = false;
+    let overMemory: number | undefined;
     let settled = false;
     const done = (result: NixResult) => {
       if (settled) return;
@@ -73,39 +108,73 @@ export function spawnProcess(argv: readonly string[], options: { cwd?: string; t
     };
     const child = spawn(argv[0]!, argv.slice(1), {
       ...(options.cwd ? { cwd: options.cwd } : {}),
+      env: nixEnvironment(process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    const kill = () => {
+      if (!child.pid) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
     if (child.pid) running.add(child.pid);
     const timer = setTimeout(() => {
       timedOut = true;
-      if (child.pid) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
+      kill();
     }, options.timeoutMs);
+    const limit = options.memoryLimitMiB;
+    const watch =
+      limit && child.pid
+        ? setInterval(() => {
+            void residentMiB(child.pid!).then((mib) => {
+              if (mib !== undefined && mib > limit && overMemory === undefined) {
+                overMemory = mib;
+                kill();
+              }
+            });
+          }, 200)
+        : undefined;
+    const stop = () => {
+      clearTimeout(timer);
+      if (watch) clearInterval(watch);
+      if (child.pid) running.delete(child.pid);
+    };
     child.stdout.on('data', (d: Buffer) => stdout.push(d));
     child.stderr.on('data', (d: Buffer) => stderr.push(d));
     child.on('error', (error) => {
-      clearTimeout(timer);
-      if (child.pid) running.delete(child.pid);
+      stop();
       done({ ok: false, stdout: '', stderr: '', timedOut: false, fault: `\`${argv[0]}\` could not be started: ${error.message}` });
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (child.pid) running.delete(child.pid);
+      stop();
       const out = Buffer.concat(stdout).toString('utf8');
       const err = Buffer.concat(stderr).toString('utf8');
       const base = { ok: code === 0, stdout: out, stderr: err, timedOut };
+      if (overMemory !== undefined) {
+        return done({
+          ...base,
+          ok: false,
+          timedOut: false,
+          fault: `\`${argv[0]}\` used more than ${limit} MiB of memory (${Math.round(overMemory)} MiB) and was stopped. If it needs more, raise --memory-limit.`,
+        });
+      }
       if (timedOut) return done({ ...base, ok: false });
       if (signal) return done({ ...base, ok: false, fault: `\`${argv[0]}\` was killed by ${signal}${err.trim() ? `:\n${err.trim()}` : '.'}` });
       if (code !== 0 && !err.trim()) return done({ ...base, fault: `\`${argv[0]}\` failed with exit code ${code} and said nothing.` });
       done(base);
     });
   });
+}
+
+/** What to check when Nix cannot use its store, for who is running it. */
+function storeHint(): string {
+  if (process.getuid?.() === 0) {
+    return 'As root without a daemon, set NIX_CONFIG to "build-users-group =" and "sandbox = false" (scripts/setup-machine.sh does this).';
+  }
+  return 'As a user other than root, Nix needs either a running nix-daemon (a multi-user install; check `systemctl status nix-daemon`) or a store you own (a single-user install: /nix belongs to you).';
 }
 
 /** Finds Nix and the flags it supports, or says what is wrong. */
@@ -123,7 +192,7 @@ export async function detectNix(timeout: NixRunner['timeout']): Promise<NixRunne
   const probe = await spawnProcess(['nix', ...FEATURES, 'eval', '--option', 'allow-import-from-derivation', 'false', '--expr', '1'], { timeoutMs });
   if (!probe.ok) {
     return {
-      problem: `Nix ${number} cannot evaluate a trivial expression:\n${(probe.fault ?? probe.stderr).trim() || (probe.timedOut ? `it did not answer within ${timeout}` : '')}\nAs root without a daemon, set NIX_CONFIG to "build-users-group =" and "sandbox = false" (scripts/setup-machine.sh does this).`,
+      problem: `Nix ${number} cannot evaluate a trivial expression:\n${(probe.fault ?? probe.stderr).trim() || (probe.timedOut ? `it did not answer within ${timeout}` : '')}\n${storeHint()}`,
     };
   }
   const flags = [...FEATURES];
@@ -135,7 +204,11 @@ export async function detectNix(timeout: NixRunner['timeout']): Promise<NixRunne
 
 async function run(nix: NixRunner, args: string[], options: { cwd?: string } = {}): Promise<NixResult> {
   const started = performance.now();
-  const result = await spawnProcess(args, { ...options, timeoutMs: parseFloat(nix.timeout) * 1000 });
+  const result = await spawnProcess(args, {
+    ...options,
+    timeoutMs: parseFloat(nix.timeout) * 1000,
+    ...(nix.memoryLimitMiB ? { memoryLimitMiB: nix.memoryLimitMiB } : {}),
+  });
   nix.onCall?.({ argv: args, cwd: options.cwd, ms: performance.now() - started });
   if (result.timedOut) {
     return { ...result, stderr: `error: Nix did not finish within ${nix.timeout} and was stopped. If it needs longer, raise --timeout.\n` };
@@ -238,5 +311,7 @@ export async function runReaderCommand(
   const head = subcommand === -1 ? rest : rest.slice(0, subcommand);
   const tail = subcommand === -1 ? [] : rest.slice(subcommand);
   const overrideFlags = overrides.flatMap(([input, ref]) => ['--override-input', input, ref]);
-  return run(nix, ['nix', ...nix.flags, ...head, '--no-write-lock-file', ...overrideFlags, ...tail], { cwd });
+  // `nix build` would leave a `result` link in the flake; nothing a reader runs writes there.
+  const noLink = head.join(' ') === 'build' && !tail.includes('--no-link') ? ['--no-link'] : [];
+  return run(nix, ['nix', ...nix.flags, ...head, '--no-write-lock-file', ...noLink, ...overrideFlags, ...tail], { cwd });
 }

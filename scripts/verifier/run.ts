@@ -35,6 +35,8 @@ export interface VerifyOptions {
   jobs: number;
   timeout: `${number}s`;
   cacheDir: string | null;
+  /** Memory per Nix call, in MiB, past which it is stopped. */
+  memoryLimitMiB?: number;
   /** A source mirror (`--sources`): upstream trees as `OWNER-REPO-REV.tar.gz`. */
   sources: string | null;
   /** Debian's linux-source tarball, for the stand-in's kernel (default: the installed one). */
@@ -106,6 +108,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const nix = await detectNix(options.timeout);
   if ('problem' in nix) return result(2, { diagnostics: [...diagnostics, environmentProblem(nix.problem)] });
   if (options.onNixCall) nix.onCall = options.onNixCall;
+  if (options.memoryLimitMiB) nix.memoryLimitMiB = options.memoryLimitMiB;
 
   const pinned = pinnedUrl(assembly.flakes);
   if (pinned.problem) return result(2, { diagnostics: [...diagnostics, environmentProblem(pinned.problem)] });
@@ -214,7 +217,7 @@ class Run {
         return;
       }
       const answers = await this.answer(flake);
-      if (answers.answers.fault) return void faults.push(answers.answers.fault);
+      if (answers.answers.fault) return void faults.push(`Flake \`${flake.name}\`: ${answers.answers.fault}`);
       const judgement = judgeFlake(flake, answers.answers, {
         index: this.index,
         blocks: this.byId,
@@ -233,7 +236,7 @@ class Run {
       // stops at its first failure.
       const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'build', false)));
       const fault = answered.find((a) => a.answers.fault)?.answers.fault;
-      if (fault) return void faults.push(fault);
+      if (fault) return void faults.push(`The copy of \`${copies[0]!.variantOf ? copies[0]!.name.split('~')[0] : copies[0]!.name}\` for ${blockId}: ${fault}`);
       const { problem, level, cap } = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
       if (problem) diagnostics.push(problem);
       if (level) failedAt.set(blockId, level);

@@ -137,3 +137,20 @@ describe('missingPathReferences', () => {
     expect(missingPathReferences(`reading '${STORE}/overlays/default.nix'`, nur)).toEqual([]);
   });
 });
+
+describe('the environment Nix runs in', async () => {
+  const { nixEnvironment } = await import('../../scripts/verifier/nix.ts');
+  it('keeps what Nix reads and drops everything else', () => {
+    const env = nixEnvironment({
+      PATH: '/usr/bin',
+      HOME: '/root',
+      NIX_CONFIG: 'sandbox = false',
+      https_proxy: 'http://proxy',
+      NIX_PATH: 'nixpkgs=/somewhere',
+      GITHUB_TOKEN: 'secret',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      NODE_OPTIONS: '--inspect',
+    });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/root', NIX_CONFIG: 'sandbox = false', https_proxy: 'http://proxy' });
+  });
+});
