@@ -8,8 +8,8 @@
  * Exit codes: 0 verified, 1 drift found, 2 usage or environment problem.
  */
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { formatDiagnostic, formatSummary } from './verifier/format.ts';
@@ -18,6 +18,7 @@ import { LEVELS, type Level } from './verifier/types.ts';
 import { removeWorkspacesSync } from './verifier/workspace.ts';
 import { OutDirRefused, outDirProblem, writeFileAtomically, writeOutDir } from './verifier/out-dir.ts';
 import { displayPath } from './verifier/glue.ts';
+import { findPages } from './verifier/pages.ts';
 import type { NixpkgsChoice } from './verifier/nixpkgs.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -34,11 +35,14 @@ Options:
   --nixpkgs PATH     use this nixpkgs checkout instead of the pinned release
   --offline          use the project's offline nixpkgs stand-in (not nixpkgs)
   --strict           require annotations on the given pages too
-  --flakes DIR       glue directory (default: src/flakes)
+  --flakes DIR       glue directory (default: src/flakes for the guide; pages given on
+                     the command line get none unless this is given)
   --report FILE      write the JSON report
   --out DIR          write every assembled flake there, as evaluated
   --jobs N           flakes evaluated at once (default: ${defaultJobs()})
   --timeout SECONDS  per Nix call (default: 300)
+  --memory-limit MIB memory per Nix call, past which it is stopped (default: the
+                     machine's memory shared by the jobs, plus one)
   --sources DIR      a source mirror: upstream trees as OWNER-REPO-REV.tar.gz, used when
                      a source cannot be fetched (default: $VERIFY_SOURCES)
   --kernel-source FILE
@@ -63,11 +67,12 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
         nixpkgs: { type: 'string' },
         offline: { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
-        flakes: { type: 'string', default: 'src/flakes' },
+        flakes: { type: 'string' },
         report: { type: 'string' },
         out: { type: 'string' },
         jobs: { type: 'string' },
         timeout: { type: 'string', default: '300' },
+        'memory-limit': { type: 'string' },
         sources: { type: 'string' },
         'kernel-source': { type: 'string' },
         cache: { type: 'string', default: '.cache/verify' },
@@ -95,6 +100,8 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
   if (!Number.isInteger(jobs) || jobs < 1) return usage(`--jobs takes a whole number of at least 1, not \`${values.jobs}\`.`);
   const timeout = Number(values.timeout);
   if (!(timeout > 0)) return usage(`--timeout takes a number of seconds, not \`${values.timeout}\`.`);
+  const memoryLimit = values['memory-limit'] === undefined ? defaultMemoryLimitMiB(jobs) : Number(values['memory-limit']);
+  if (!(memoryLimit >= 64)) return usage(`--memory-limit takes MiB, at least 64, not \`${values['memory-limit']}\`.`);
   const sourcesOption = values.sources ?? (process.env.VERIFY_SOURCES || undefined);
   const mirror = sourcesOption === undefined ? null : resolve(process.cwd(), sourcesOption);
   if (mirror && !existsSync(mirror)) return usage(`--sources ${sourcesOption}: no such directory.`);
@@ -103,8 +110,14 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
 
   const cwd = process.cwd();
   const guide = positionals.length === 0;
-  const pages = guide ? await pagesUnder(join(ROOT, CONTENT)) : positionals.map((p) => displayPath(ROOT, resolve(cwd, p)));
+  const pages = guide ? await findPages(join(ROOT, CONTENT), ROOT) : positionals.map((p) => displayPath(ROOT, resolve(cwd, p)));
   if (pages.length === 0) return usage(guide ? `no pages under ${CONTENT}.` : 'no pages given.');
+  // Pages from anywhere reach the guide's glue only when asked to: they cannot fill its slots.
+  const flakesDir = values.flakes !== undefined ? resolve(cwd, values.flakes) : guide ? join(ROOT, 'src/flakes') : null;
+  if (values.flakes !== undefined && !existsSync(flakesDir!)) return usage(`--flakes ${values.flakes}: no such folder.`);
+  // A folder --out must not replace is found before any work, not after it.
+  const outProblem = values.out === undefined ? undefined : await outDirProblem(resolve(cwd, values.out), [ROOT, cwd]);
+  if (outProblem) return usage(outProblem);
 
   const nixpkgs: NixpkgsChoice = values.offline
     ? { mode: 'offline' }
@@ -116,7 +129,7 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
     root: ROOT,
     pages,
     strict: guide || values.strict,
-    flakesDir: resolve(cwd, values.flakes),
+    flakesDir,
     level: values.level as Level | undefined,
     nixpkgs,
     ci: process.env.CI === 'true' || process.env.CI === '1',
@@ -124,16 +137,20 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
     timeout: `${timeout}s`,
     cacheDir: values['no-cache'] ? null : resolve(ROOT, values.cache),
     sources: mirror,
+    memoryLimitMiB: memoryLimit,
     ...(kernelSource ? { kernelSource } : {}),
     command: ['npm run verify --', ...argv].join(' ').replace(/ --$/, ''),
     log: quiet ? () => {} : log,
   });
-  await writeOutputs(result, values.report, values.out, cwd);
+  // Diagnostics first: whatever happens to the outputs, what the run found is said.
   for (const diagnostic of result.diagnostics) log(`\n${formatDiagnostic(diagnostic, result.sources)}`);
   if (result.report) log(`\n${formatSummary(result.report)}`);
   if (result.warning) log(`!!! ${result.warning.split('\n')[1] ?? result.warning}`);
   // Said even with --quiet: a level that stopped short is never a silent pass.
   for (const cap of result.report?.caps ?? []) log(`!!! LEVEL CAPPED at eval: ${cap}`);
+  const found = result.diagnostics.length;
+  await writeOutputs(result, values.report, values.out, cwd);
+  for (const diagnostic of result.diagnostics.slice(found)) log(`\n${formatDiagnostic(diagnostic, result.sources)}`);
   return result.exitCode;
 }
 
@@ -162,13 +179,9 @@ async function writeOutputs(result: VerifyResult, report: string | undefined, ou
   }
 }
 
-async function pagesUnder(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && /\.mdx?$/.test(e.name))
-    .map((e) => relative(ROOT, join(e.parentPath, e.name)))
-    .sort();
+/** The machine's memory shared by the jobs and one more (the Node process, the builds). */
+function defaultMemoryLimitMiB(jobs: number): number {
+  return Math.floor(totalmem() / 2 ** 20 / (jobs + 1));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

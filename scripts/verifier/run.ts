@@ -11,6 +11,7 @@ import { assemble, standaloneForms } from './assemble.ts';
 import { cacheKey, fileCache, type Cache } from './cache.ts';
 import { parseCommandBlock } from './commands.ts';
 import { extractBlocks } from './extract.ts';
+import { flakeProblems } from './flake-graph.ts';
 import { readPageText } from './pages.ts';
 import { loadGlue, type GlueFlake } from './glue.ts';
 import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
@@ -27,8 +28,8 @@ export interface VerifyOptions {
   root: string;
   pages: string[];
   strict: boolean;
-  /** Glue directory (`src/flakes`). */
-  flakesDir: string;
+  /** Glue directory (`src/flakes`); null: no glue (pages linted from anywhere). */
+  flakesDir: string | null;
   level: Level | undefined;
   nixpkgs: NixpkgsChoice;
   ci: boolean;
@@ -85,7 +86,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
 
   const usesFlakes = blocks.some((b) => b.annotation.role !== 'lint' && b.annotation.role !== 'exempt');
   const glue: GlueFlake[] = [];
-  if (usesFlakes) {
+  if (usesFlakes && options.flakesDir) {
     const loaded = await loadGlue(options.flakesDir, options.root);
     glue.push(...loaded.flakes);
     diagnostics.push(...loaded.diagnostics);
@@ -95,6 +96,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   }
   const assembly = assemble(blocks, glue);
   diagnostics.push(...assembly.diagnostics, ...commandBlockProblems(blocks));
+  if (!diagnostics.some((d) => d.fatal)) diagnostics.push(...flakeProblems(assembly.flakes, blocks));
   const result = (exitCode: 0 | 1 | 2, extra: Partial<VerifyResult> = {}): VerifyResult => ({
     exitCode,
     flakes: assembly.flakes,

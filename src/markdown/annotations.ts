@@ -183,7 +183,7 @@ function unknownKeyMessage(key: string): string {
 }
 
 /** Levenshtein distance, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0]!;
