@@ -133,7 +133,9 @@ describe('the command line', () => {
     const mtime = (await stat(mine)).mtimeMs;
     run = await runVerifier('drift', ['simple.mdx', 'nur.mdx'], [], ['--offline', '--level', 'parse', '--out', mine]);
     expect(run.exitCode, run.stderr).toBe(2);
-    expect(run.stderr).toContain(`${mine}: error [usage]\n  Refusing to replace ${mine} with the assembled flakes: it is not empty, and --out did not write it`);
+    // Refused before any work: no Nix ran, and no report was written.
+    expect(run.stderr).toContain(`error: Refusing to replace ${mine} with the assembled flakes: it is not empty, and --out did not write it`);
+    expect(run.report).toBeUndefined();
     expect(await snapshot(mine)).toEqual(before);
     expect((await stat(mine)).mtimeMs).toBe(mtime);
     expect(await readdir(work)).toEqual(['mine']);
