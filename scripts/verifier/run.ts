@@ -249,10 +249,13 @@ class Run {
     const byBlock = new Map<string, AssembledFlake[]>();
     for (const variant of variants) byBlock.set(variant.variantOf!, [...(byBlock.get(variant.variantOf!) ?? []), variant]);
     // One pool for both, so copies run while main flakes still evaluate.
-    await Promise.all([
+    // Every task settles before the caller cleans up; the first error, if any, is raised after.
+    const settled = await Promise.allSettled([
       ...flakes.map((flake) => this.limit(() => checkFlake(flake))),
       ...[...byBlock].map(([blockId, copies]) => this.limit(() => checkFailure(blockId, copies))),
     ]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt, copyCaps };
   }
 

@@ -28,8 +28,17 @@ export class TemporaryFolderProblem extends Error {
   override name = 'TemporaryFolderProblem';
 }
 
+/**
+ * Nix takes flakes by URL (`path:/…`), and Nix 2.8 reads those without decoding escapes, so
+ * a scratch folder whose path has a space or `#` could not be named to it. Such a TMPDIR is
+ * passed over for /tmp. Pure.
+ */
+export function scratchParent(temporary: string): string {
+  return /^[A-Za-z0-9/._~+-]+$/.test(temporary) ? temporary : '/tmp';
+}
+
 export async function createWorkspace(): Promise<Workspace & { roots: Map<string, AssembledFlake> }> {
-  const parent = tmpdir();
+  const parent = scratchParent(tmpdir());
   let dir: string;
   try {
     dir = await mkdtemp(join(parent, 'nix-verify-'));

@@ -3,7 +3,8 @@
  * glue: each is exit 2 before Nix evaluates anything, with a message at the right line.
  */
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NIX_ENV, runVerifier, type VerifierRun } from './run-verifier.ts';
@@ -61,5 +62,20 @@ describe('pages from anywhere', () => {
     expect(code, stderr).toBe(2);
     expect(stderr).toContain('`configuration.nix` of flake `simple` has no glue template');
     expect(stderr).not.toContain('src/flakes/simple/configuration.nix:');
+  });
+});
+
+describe('paths with spaces and special characters', () => {
+  it('a TMPDIR with a space and a # in it works: the scratch folder goes where a flake URL can name it', async () => {
+    const odd = await mkdtemp(join(tmpdir(), 'odd dir #1-'));
+    try {
+      run = await runVerifier('drift', PAGES, [], ['--offline'], { TMPDIR: odd });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.report!.summary.failed).toBe(0);
+      // No scratch folder was made (or left) there.
+      expect((await readdir(odd)).filter((name) => !name.endsWith('.json'))).toEqual([]);
+    } finally {
+      await rm(odd, { recursive: true, force: true });
+    }
   });
 });
