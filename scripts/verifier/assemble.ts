@@ -280,6 +280,17 @@ function variantProblem(block: Block, target: Target, s: FlakeSpec): Diagnostic 
  * shape of a module fragment). `with { };` keeps names the block takes from its context
  * (`pkgs`, `config`) from being reported as undefined; the assembled file checks those.
  */
+/**
+ * The form a block on its own most likely has, known without Nix: bindings when it starts like
+ * one (`name = …`, `a.b."c" = …`, `inherit …`), an expression otherwise. The parser tries this
+ * form first and the other only when it fails. Pure.
+ */
+export function likelyForm(code: string): 'expression' | 'bindings' {
+  const body = code.replace(/^\s*#.*$/gm, '').trimStart();
+  const attr = String.raw`(?:[A-Za-z_][\w'-]*|"[^"\n]*")`;
+  return new RegExp(String.raw`^(?:inherit\b|${attr}(?:\s*\.\s*${attr})*\s*=(?!=))`).test(body) ? 'bindings' : 'expression';
+}
+
 export function standaloneForms(block: Block): Record<'expression' | 'bindings', AssembledFile> {
   const lines = splitLines(block.code);
   const fence: LineOrigin = { kind: 'block', blockId: block.id, page: block.page, line: block.start.line, columnOffset: 0 };

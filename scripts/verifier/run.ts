@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
-import { assemble, standaloneForms } from './assemble.ts';
+import { assemble, likelyForm, standaloneForms } from './assemble.ts';
 import { cacheKey, fileCache, type Cache } from './cache.ts';
 import { parseCommandBlock } from './commands.ts';
 import { extractBlocks } from './extract.ts';
@@ -268,21 +268,35 @@ class Run {
         if (file.path.endsWith('.nix')) targets.set(join(this.placed.get(flake.name)!.dir, file.path), { file, flake: flake.name });
       }
     }
+    // Blocks on their own: the likely form first, the other only for those it fails, so a
+    // well-formed block costs no process of its own.
     const standalone: AssembledFlake = { name: '(blocks)', files: [], links: {} };
     const blockDir = join(this.ctx.ws.dir, 'blocks');
-    for (const block of this.ctx.blocks) {
-      if (block.annotation.role !== 'lint' && block.annotation.role !== 'fragment') continue;
-      for (const [form, file] of Object.entries(standaloneForms(block))) {
-        const placed = { ...file, path: `${block.id.replace(/[^\w.-]+/g, '_')}.${form}.nix` };
-        standalone.files.push(placed);
-        targets.set(join(blockDir, placed.path), { file: placed, block });
-      }
-    }
-    await writeTree(blockDir, standalone.files);
     this.ctx.ws.roots.set(blockDir, standalone);
+    const loose = this.ctx.blocks.filter((b) => b.annotation.role === 'lint' || b.annotation.role === 'fragment');
+    const place = async (forms: Array<[Block, 'expression' | 'bindings']>) => {
+      const placed = new Map<string, ParseTarget>();
+      for (const [block, form] of forms) {
+        const file = { ...standaloneForms(block)[form], path: `${block.id.replace(/[^\w.-]+/g, '_')}.${form}.nix` };
+        standalone.files.push(file);
+        placed.set(join(blockDir, file.path), { file, block });
+      }
+      await writeTree(blockDir, [...placed.values()].map((t) => t.file));
+      return placed;
+    };
+    const first = await place(loose.map((b) => [b, likelyForm(b.code)]));
+    for (const [path, target] of first) targets.set(path, target);
 
-    const { failures, cached, fault } = await parseTargets(this.ctx.nix, this.ctx.cache, targets, this.ctx.salt.slice(0, 2));
-    if (fault) return { diagnostics: [], failedFlakes: new Set<string>(), failedBlocks: new Set<string>(), fault };
+    const salt = this.ctx.salt.slice(0, 2);
+    const pass = await parseTargets(this.ctx.nix, this.ctx.cache, targets, salt);
+    if (pass.fault) return { diagnostics: [], failedFlakes: new Set<string>(), failedBlocks: new Set<string>(), fault: pass.fault };
+    const other = (form: 'expression' | 'bindings') => (form === 'expression' ? 'bindings' : 'expression');
+    const retry = await place([...first].filter(([path]) => pass.failures.has(path)).map(([, t]) => [t.block!, other(likelyForm(t.block!.code))]));
+    const again = retry.size ? await parseTargets(this.ctx.nix, this.ctx.cache, retry, salt) : { failures: new Map<string, string>(), cached: true };
+    if ('fault' in again && again.fault) return { diagnostics: [], failedFlakes: new Set<string>(), failedBlocks: new Set<string>(), fault: again.fault };
+    for (const [path, target] of retry) targets.set(path, target);
+    const failures = new Map([...pass.failures, ...again.failures]);
+    const cached = pass.cached && again.cached;
     const judged = judgeParse(targets, failures, this.index);
     this.progress(judged.diagnostics.length ? '✗' : '✓', `${targets.size} files`, 'parse', Date.now() - started, cached);
     return { ...judged, diagnostics: dedupe(judged.diagnostics) };

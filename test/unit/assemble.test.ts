@@ -131,3 +131,21 @@ describe('standaloneForms', () => {
     expect(forms.bindings.origins.map((o) => (o.kind === 'block' ? o.line : 0))).toEqual([9, 10, 11, 12, 13, 14]);
   });
 });
+
+describe('likelyForm: a block’s form, decided without Nix', async () => {
+  const { likelyForm } = await import('../../scripts/verifier/assemble.ts');
+  it.each([
+    ['boot.kernelModules = [ "qc71_laptop" ];', 'bindings'],
+    ['# a comment first\nqc71-slimbook-laptop = config.boot.kernelPackages.callPackage ./x.nix { };', 'bindings'],
+    ['fileSystems."/".device = "/dev/sda1";', 'bindings'],
+    ['inherit (pkgs) hello;', 'bindings'],
+    ['{ pkgs, ... }: { }', 'expression'],
+    ['{ a = 1; }', 'expression'],
+    ['let x = 1; in x', 'expression'],
+    ['a == b', 'expression'],
+    ['final: prev: { }', 'expression'],
+    ['[ 1 2 ]', 'expression'],
+  ])('%j is %s', (code, form) => {
+    expect(likelyForm(code)).toBe(form);
+  });
+});
