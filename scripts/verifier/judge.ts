@@ -39,7 +39,8 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
   const checks = Object.entries(report.checks).flatMap(([name, claim]) => {
     if (claim.type === 'module') return [];
     const holds = 'holds' in claim && claim.holds;
-    if (claim.type !== 'bool') diagnostics.push(notABoolean(name, claim.type, flake, ctx.checks));
+    if (claim.type === 'error') diagnostics.push(claimThrew(name, flake, ctx.checks));
+    else if (claim.type !== 'bool') diagnostics.push(notABoolean(name, claim.type, flake, ctx.checks));
     else if (!holds) diagnostics.push(failedCheck(name, flake, ctx.checks));
     return [{ name, status: (holds ? 'verified' : 'failed') as Status }];
   });
@@ -170,9 +171,17 @@ function failedCheck(name: string, flake: AssembledFlake, checks: JudgeContext['
   return { reason: `${checkFailure(name)} (flake \`${flake.name}\`)`, ...claimPlace(name, flake, checks), ruleId: 'check' };
 }
 
+function claimThrew(name: string, flake: AssembledFlake, checks: JudgeContext['checks']): Diagnostic {
+  return {
+    reason: `The claim "${name}" could not be evaluated (flake \`${flake.name}\`): it threw an error or failed an assertion.`,
+    ...claimPlace(name, flake, checks),
+    ruleId: 'check',
+  };
+}
+
 function notABoolean(name: string, type: string, flake: AssembledFlake, checks: JudgeContext['checks']): Diagnostic {
   return {
-    reason: `The claim "${name}" is a ${type}, not a boolean (flake \`${flake.name}\`). A claim holds only when it is exactly \`true\`; write a comparison that gives \`true\` or \`false\`.`,
+    reason: `The claim "${name}" is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}, not a boolean (flake \`${flake.name}\`). A claim holds only when it is exactly \`true\`; write a comparison that gives \`true\` or \`false\`.`,
     ...claimPlace(name, flake, checks),
     ruleId: 'check',
   };

@@ -54,9 +54,19 @@ let
   };
   # A claim is `true` or `false`, or `{ host; kernelModule; }`: after the build, that host's
   # module tree holds `extra/<kernelModule>.ko`, built for its kernel.
+  # A claim that throws (or fails an assert) is the claim's own failure, said at its line
+  # in the checks file, not an error of the flake.
   claim =
     value:
-    if builtins.isAttrs value && value ? kernelModule && value ? host then
+    let
+      tried = builtins.tryEval value;
+    in
+    if !tried.success then
+      {
+        type = "error";
+        holds = false;
+      }
+    else if builtins.isAttrs value && value ? kernelModule && value ? host then
       {
         type = "module";
         inherit (value) host kernelModule;

@@ -3,7 +3,7 @@
  * glue: each is exit 2 before Nix evaluates anything, with a message at the right line.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,5 +77,29 @@ describe('paths with spaces and special characters', () => {
     } finally {
       await rm(odd, { recursive: true, force: true });
     }
+  });
+});
+
+describe('declared claims', () => {
+  const claim = '"qc71_laptop is in boot.kernelModules" = ';
+  async function withClaim(value: string) {
+    return runVerifier('drift', PAGES, [], ['--offline'], {}, async (dir) => {
+      const path = join(dir, 'flakes/simple.checks.nix');
+      const text = await readFile(path, 'utf8');
+      await writeFile(path, text.replace(/"qc71_laptop is in boot.kernelModules" = [^;]*;/, `${claim}${value};`));
+    });
+  }
+
+  it.each([['"false"', 'a string'], ['[ ]', 'a list'], ['{ }', 'a set'], ['1', 'an int']])('a claim that is %s is not a boolean, and never holds', async (value, type) => {
+    run = await withClaim(value);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toContain(`simple.checks.nix:6:1: drift [check]\n  The claim "qc71_laptop is in boot.kernelModules" is ${type}, not a boolean`);
+  });
+
+  it('a claim that throws is the claim’s failure, at its line, not a page’s', async () => {
+    run = await withClaim('throw "broken claim"');
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toContain('simple.checks.nix:6:1: drift [check]\n  The claim "qc71_laptop is in boot.kernelModules" could not be evaluated');
+    expect(run.report!.diagnostics.every((d) => d.file.endsWith('simple.checks.nix'))).toBe(true);
   });
 });
