@@ -102,12 +102,12 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
  * An expected failure holds when some copy of the flake fails with the given text: an error
  * from Nix, or a declared check that no longer holds (`Check failed: "claim" does not hold.`).
  */
-export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswers[]): { problem?: Diagnostic; level?: Level; cap?: string } {
+export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswers[]): { problem?: Diagnostic; level?: Level; text?: string; cap?: string } {
   if (block.annotation.role !== 'expected-failure') return {};
   const expected = squash(block.annotation.fails);
   const failures = answers.flatMap(failureTexts);
   const matched = failures.find((f) => squash(f.text).includes(expected));
-  if (matched) return { level: matched.level };
+  if (matched) return { level: matched.level, text: matched.text };
   // It passed as far as it could go here: whether its build fails is not known.
   const unavailable = answers.flatMap((a) => a.unavailable ?? []);
   // A claim the block names can only fail at eval: that it holds is known without a build.

@@ -205,7 +205,7 @@ class Run {
     const judgements = new Map<string, Judgement>();
     const diagnostics: Diagnostic[] = [...parse.diagnostics];
     const faults: string[] = parse.fault ? [parse.fault] : [];
-    const failedAt = new Map<string, Level>();
+    const failedAt = new Map<string, { level: Level; text: string }>();
     /** Expected failures that could not be shown here (their copy could not be fetched). */
     const copyCaps = new Map<string, string>();
     if (parse.fault) return { judgements, diagnostics, parseFailures: parse.failedBlocks, faults, failedAt, copyCaps };
@@ -239,9 +239,9 @@ class Run {
       const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'build', false)));
       const fault = answered.find((a) => a.answers.fault)?.answers.fault;
       if (fault) return void faults.push(`The copy of \`${copies[0]!.variantOf ? copies[0]!.name.split('~')[0] : copies[0]!.name}\` for ${blockId}: ${fault}`);
-      const { problem, level, cap } = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
+      const { problem, level, text, cap } = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
       if (problem) diagnostics.push(problem);
-      if (level) failedAt.set(blockId, level);
+      if (level) failedAt.set(blockId, { level, text: text ?? '' });
       if (cap) copyCaps.set(blockId, cap);
       this.progress(problem ? '✗' : '✓', copies[0]!.name, 'fails', Date.now() - started, answered.every((a) => a.cached));
     };

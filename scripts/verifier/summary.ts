@@ -32,7 +32,7 @@ export interface ReportInput {
   /** Why flakes stopped short of the requested level on this machine. */
   caps: readonly string[];
   /** For expected failures that showed: the level at which they failed. */
-  failedAt: ReadonlyMap<string, Level>;
+  failedAt: ReadonlyMap<string, { level: Level; text: string }>;
   /** Expected failures that could not be tried as far as they need here. */
   notRun?: ReadonlySet<string>;
   generatedAt?: string;
@@ -73,7 +73,7 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
       level = input.parseFailures.has(block.id) ? null : 'parse';
       break;
     case 'expected-failure':
-      level = input.failedAt.get(block.id) ?? null;
+      level = input.failedAt.get(block.id)?.level ?? null;
       if (input.notRun?.has(block.id)) status = 'not-run';
       break;
     case 'command':
@@ -101,6 +101,7 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
     status,
     message: diagnostic?.reason ?? null,
     reason: annotation.role === 'exempt' ? annotation.reason : annotation.role === 'expected-failure' ? annotation.fails : null,
+    failedWith: input.failedAt.get(block.id)?.text ?? null,
     code: block.code,
   };
 }

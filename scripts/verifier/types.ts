@@ -135,6 +135,8 @@ export interface BlockReport {
   message: string | null;
   /** For exempt blocks: the reason shown to readers. For expected failures: the text. */
   reason: string | null;
+  /** For expected failures that failed as stated: what Nix (or the compiler) said. */
+  failedWith: string | null;
   /** The exact text of the block, as a reader copies it. */
   code: string;
 }

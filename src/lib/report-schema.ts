@@ -37,6 +37,7 @@ const BlockReport = z.object({
   status: Status,
   message: z.string().nullable(),
   reason: z.string().nullable(),
+  failedWith: z.string().nullable(),
   code: z.string(),
 });
 

@@ -52,6 +52,7 @@ function block(overrides: Partial<BlockReport> = {}): BlockReport {
     status: 'verified',
     message: null,
     reason: null,
+    failedWith: null,
     code: '{ outputs = _: { }; }',
     ...overrides,
   };
