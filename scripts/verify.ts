@@ -203,7 +203,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const fail = (error: unknown) => {
     cleanUp();
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message}\n`);
+    // A full disk is most often the temporary folder, where every scratch folder goes.
+    const full = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC';
+    const hint = full ? `\nA disk is full. Scratch folders go to TMPDIR (\`${process.env.TMPDIR || '/tmp'}\`): free some space there, or set TMPDIR to a folder with space.` : '';
+    process.stderr.write(`error: ${message}${hint}\n`);
     if (process.env.VERIFY_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     exit(2);
   };
