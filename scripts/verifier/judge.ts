@@ -35,7 +35,7 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
     return { level: 'parse', diagnostics: [diagnoseNixError(answers.eval.stderr, ctx.index, fallback, 'eval')], checks: [], builtAgainst: [] };
   }
   const report = answers.report;
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = report.schema.map((entry) => schemaProblem(entry, flake, fallback));
   const checks = Object.entries(report.checks).flatMap(([name, claim]) => {
     if (claim.type === 'module') return [];
     const holds = 'holds' in claim && claim.holds;
@@ -265,7 +265,23 @@ function moduleProblems(answers: FlakeAnswers, report: EvalReport, flake: Assemb
 }
 
 function packagesOf(report: EvalReport): PackageInfo[] {
-  return [...Object.values(report.packages), ...Object.values(report.nixosConfigurations).flatMap((h) => h.modulePackages)];
+  return [
+    ...Object.values(report.packages),
+    ...Object.values(report.flakeChecks),
+    ...Object.values(report.nixosConfigurations).flatMap((h) => h.modulePackages),
+  ];
+}
+
+/** An output that is not what `nix flake check` expects: at the line of flake.nix that names it. */
+function schemaProblem(entry: EvalReport['schema'][number], flake: AssembledFlake, fallback: ReturnType<typeof flakeFallback>): Diagnostic {
+  const top = entry.output.split('.')[0]!;
+  const outputs = { ...flake, files: flake.files.filter((f) => f.path === 'flake.nix') };
+  const place = findInFlake(outputs, `${top} =`) ?? findInFlake(outputs, top) ?? (fallback.place ? { file: fallback.file, place: fallback.place } : { file: fallback.file });
+  return {
+    reason: `The flake output \`${entry.output}\` is not ${entry.expected}, so \`nix flake check\` rejects it (flake \`${flake.name}\`).`,
+    ...place,
+    ruleId: 'eval',
+  };
 }
 
 /** The page line of a package's `pname`, from Nix's `meta.position`. */

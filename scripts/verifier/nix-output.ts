@@ -103,6 +103,11 @@ export function mapPosition(position: NixPosition, index: SourceIndex): MappedPl
   };
 }
 
+/** The text of the assembled line a position points at. */
+function lineAt(position: NixPosition, index: SourceIndex): string | undefined {
+  return fileAt(position.path, index)?.text.split('\n')[position.line - 1];
+}
+
 function fileAt(path: string, index: SourceIndex): AssembledFile | undefined {
   for (const [root, flake] of index.roots) {
     if (!path.startsWith(root + '/')) continue;
@@ -127,7 +132,11 @@ export function diagnoseNixError(
   // into nixpkgs, not at the reader's mistake.
   const named = [...optionDefinitions(error.message, index), ...missingPathReferences(error.message, index)];
   const mapped = [...named, ...error.positions].map((p) => ({ p, m: mapPosition(p, index) }));
-  const primary = mapped.find((x) => x.m)?.m;
+  // A missing attribute is at the line that spells it, when one of the positions is: Nix 2.8
+  // names the set that lacks it first, which may be lines away.
+  const missing = /attribute '([^']+)' missing/.exec(error.message)?.[1];
+  const spells = (p: NixPosition) => (missing ? (lineAt(p, index)?.includes(missing) ?? false) : false);
+  const primary = (mapped.find((x) => x.m && spells(x.p)) ?? mapped.find((x) => x.m))?.m;
   const where = primary ?? fallback;
   const notes = mapped
     .filter((x) => x.m && x.m !== primary && !(x.m.file === where.file && x.m.place.line === where.place?.line))

@@ -76,9 +76,39 @@ let
         type = typeOf value;
         holds = value == true;
       };
+  # What `nix flake check` checks, as in Nix's own flake checker: every check, package and
+  # overlay of the system, and the overlays the NUR layout exposes under legacyPackages.
+  outputsOf = name: if flake ? ${name} && hasAttr system flake.${name} then flake.${name}.${system} else { };
+  isOverlay = value: builtins.isFunction value && builtins.isFunction (value null);
+  overlaysAt =
+    prefix: set:
+    map (name: {
+      output = "${prefix}${name}";
+      ok = isOverlay set.${name};
+      expected = "an overlay, a function `final: prev: { … }`";
+    }) (builtins.attrNames set);
+  schema =
+    overlaysAt "overlays." (flake.overlays or { })
+    ++ overlaysAt "legacyPackages.${system}.overlays." ((outputsOf "legacyPackages").overlays or { })
+    ++ map (name: {
+      output = "checks.${system}.${name}";
+      ok = isDerivation (outputsOf "checks").${name};
+      expected = "a derivation";
+    }) (builtins.attrNames (outputsOf "checks"))
+    ++ map (name: {
+      output = "nixosModules.${name}";
+      ok =
+        let
+          m = flake.nixosModules.${name};
+        in
+        builtins.isFunction m || builtins.isAttrs m || builtins.isPath m;
+      expected = "a NixOS module";
+    }) (builtins.attrNames (flake.nixosModules or { }));
 in
 {
   packages = mapAttrs (_: package) packages;
+  flakeChecks = mapAttrs (_: package) (filterAttrs isDerivation (outputsOf "checks"));
+  schema = builtins.filter (entry: !entry.ok) schema;
   nixosConfigurations = mapAttrs (_: host: {
     toplevel = host.config.system.build.toplevel.drvPath;
     modulePackages = map package host.config.boot.extraModulePackages;

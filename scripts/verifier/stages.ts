@@ -15,6 +15,10 @@ import type { Block, Level } from './types.ts';
 /** What report.nix returns. */
 export interface EvalReport {
   packages: Record<string, PackageInfo>;
+  /** The flake's own `checks` for the system: built at the build level, like packages. */
+  flakeChecks: Record<string, PackageInfo>;
+  /** Outputs that are not what `nix flake check` expects of them. */
+  schema: { output: string; expected: string }[];
   nixosConfigurations: Record<string, { toplevel: string; modulePackages: PackageInfo[]; kernel: KernelInfo }>;
   checks: Record<string, Claim>;
 }
@@ -258,6 +262,7 @@ export function failedDerivation(stderr: string): string | undefined {
 function packagesOf(report: EvalReport): PackageInfo[] {
   return [
     ...Object.values(report.packages),
+    ...Object.values(report.flakeChecks),
     ...Object.values(report.nixosConfigurations).flatMap((host) => host.modulePackages),
   ];
 }
