@@ -9,7 +9,10 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 export interface NixRunner {
+  /** The Nix language version, e.g. `2.8.0`. */
   version: string;
+  /** As reports name it: `Nix 2.8.0`, `Lix 2.93.0`, `Determinate Nix 3.6.2 (Nix 2.29.0)`. */
+  name: string;
   /** Flags added to every `nix` call. */
   flags: string[];
   /** Flags added to builds: none from a binary cache for the stand-in, whose builds no cache holds. */
@@ -186,20 +189,57 @@ export async function detectNix(timeout: NixRunner['timeout']): Promise<NixRunne
       problem: `Nix is not installed or not on PATH (\`nix --version\` failed${version.fault ? `: ${version.fault}` : version.timedOut ? ': it did not answer in time' : ''}). Install it (Debian: \`apt-get install nix-bin\`, or see scripts/setup-machine.sh) and run again.`,
     };
   }
-  const number = /(\d+\.\d+(?:\.\d+)?)/.exec(version.stdout)?.[1] ?? version.stdout.trim();
+  const { number, name } = describeNixVersion(version.stdout);
 
-  // One probe tells whether the store is usable and which settings this Nix knows.
-  const probe = await spawnProcess(['nix', ...FEATURES, 'eval', '--option', 'allow-import-from-derivation', 'false', '--expr', '1'], { timeoutMs });
-  if (!probe.ok) {
-    return {
-      problem: `Nix ${number} cannot evaluate a trivial expression:\n${(probe.fault ?? probe.stderr).trim() || (probe.timedOut ? `it did not answer within ${timeout}` : '')}\n${storeHint()}`,
-    };
+  // One probe tells whether the store is usable: Nix must answer 1 to `1`.
+  const probe = await spawnProcess(['nix', ...FEATURES, 'eval', '--expr', '1'], { timeoutMs });
+  if (!probe.ok || probe.stdout.trim() !== '1') {
+    const said = probe.ok ? `it answered \`${probe.stdout.trim().slice(0, 80)}\` instead of 1` : (probe.fault ?? probe.stderr).trim() || (probe.timedOut ? `it did not answer within ${timeout}` : '');
+    return { problem: `${name} cannot evaluate a trivial expression: ${said}\n${storeHint()}` };
   }
+  // The settings this Nix knows, from its own list: Nix 2.8 ignores unknown ones silently.
+  const known = await knownSettings(timeoutMs);
   const flags = [...FEATURES];
-  if (!/unknown setting 'allow-import-from-derivation'/.test(probe.stderr)) {
-    flags.push('--option', 'allow-import-from-derivation', 'false');
+  for (const [setting, value] of SAFE_SETTINGS) if (known.has(setting)) flags.push('--option', setting, value);
+  return { version: number, name, flags, timeout };
+}
+
+/**
+ * Settings turned off wherever this Nix has them: import-from-derivation (evaluation must not
+ * build), lazy trees (Determinate Nix: positions must name real files) and the evaluation
+ * cache (a cached failure hides the real error).
+ */
+const SAFE_SETTINGS: ReadonlyArray<[string, string]> = [
+  ['allow-import-from-derivation', 'false'],
+  ['lazy-trees', 'false'],
+  ['eval-cache', 'false'],
+];
+
+async function knownSettings(timeoutMs: number): Promise<Set<string>> {
+  for (const command of [['show-config', '--json'], ['config', 'show', '--json']]) {
+    const result = await spawnProcess(['nix', ...FEATURES, ...command], { timeoutMs });
+    if (!result.ok) continue;
+    try {
+      return new Set(Object.keys(JSON.parse(result.stdout) as Record<string, unknown>));
+    } catch {
+      continue;
+    }
   }
-  return { version: number, flags, timeout };
+  return new Set();
+}
+
+/**
+ * The version line of `nix --version`, as reports name it: `Nix 2.8.0`, `Lix 2.93.0`,
+ * `Determinate Nix 3.6.2 (Nix 2.29.0)`. `number` is the Nix language version. Pure.
+ */
+export function describeNixVersion(line: string): { number: string; name: string } {
+  const text = line.trim().split('\n')[0] ?? '';
+  const versions = [...text.matchAll(/(\d+\.\d+(?:\.\d+)?(?:[-+.\w]*)?)/g)].map((m) => m[1]!);
+  const number = versions.at(-1) ?? text;
+  if (/\bLix\b/.test(text)) return { number, name: `Lix ${number}` };
+  const determinate = /Determinate Nix (\S+?)\)?\s/.exec(`${text} `)?.[1];
+  if (determinate) return { number, name: `Determinate Nix ${determinate} (Nix ${number})` };
+  return { number, name: `Nix ${number}` };
 }
 
 async function run(nix: NixRunner, args: string[], options: { cwd?: string } = {}): Promise<NixResult> {

@@ -146,6 +146,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const report = buildReport({
       command: options.command,
       nixVersion: nix.version,
+      nixName: nix.name,
       nixpkgs: nixpkgs.identity,
       level,
       blocks,

@@ -22,6 +22,8 @@ import {
 export interface ReportInput {
   command: string;
   nixVersion: string;
+  /** `Nix 2.8.0`, `Lix 2.93.0`, `Determinate Nix 3.6.2 (Nix 2.29.0)`. */
+  nixName?: string;
   nixpkgs: NixpkgsIdentity;
   level: Level;
   blocks: readonly Block[];
@@ -45,7 +47,7 @@ export function buildReport(input: ReportInput): Report {
     version: REPORT_VERSION,
     generatedAt: input.generatedAt ?? new Date().toISOString(),
     command: input.command,
-    nix: { version: input.nixVersion },
+    nix: { version: input.nixVersion, name: input.nixName ?? `Nix ${input.nixVersion}` },
     nixpkgs: input.nixpkgs,
     levelRequested: input.level,
     blocks,

@@ -167,7 +167,8 @@ export interface Report {
   generatedAt: string;
   /** The command that reproduces this run. */
   command: string;
-  nix: { version: string };
+  /** `version`: the Nix language version; `name`: the implementation as it calls itself. */
+  nix: { version: string; name: string };
   nixpkgs: NixpkgsIdentity;
   levelRequested: Level;
   blocks: BlockReport[];

@@ -76,7 +76,7 @@ export const ReportSchema: z.ZodType<Report> = z.object({
   version: z.literal(REPORT_VERSION),
   generatedAt: z.string(),
   command: z.string(),
-  nix: z.object({ version: z.string() }),
+  nix: z.object({ version: z.string(), name: z.string() }),
   nixpkgs: NixpkgsIdentity,
   levelRequested: Level,
   blocks: z.array(BlockReport),

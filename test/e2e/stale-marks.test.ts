@@ -63,7 +63,7 @@ function writeReport(blocks: BlockReport[]): void {
     version: 2,
     generatedAt: '2025-01-01T00:00:00.000Z',
     command: 'npm run verify',
-    nix: { version: '2.8.0' },
+    nix: { version: '2.8.0', name: 'Nix 2.8.0' },
     nixpkgs: { kind: 'standin', label: 'offline stand-in test (not nixpkgs)', version: 'test' },
     levelRequested: 'eval',
     blocks,

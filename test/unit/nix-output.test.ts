@@ -154,3 +154,15 @@ describe('the environment Nix runs in', async () => {
     expect(env).toEqual({ PATH: '/usr/bin', HOME: '/root', NIX_CONFIG: 'sandbox = false', https_proxy: 'http://proxy' });
   });
 });
+
+describe('describeNixVersion', async () => {
+  const { describeNixVersion } = await import('../../scripts/verifier/nix.ts');
+  it.each([
+    ['nix (Nix) 2.8.0', '2.8.0', 'Nix 2.8.0'],
+    ['nix (Nix) 2.24.10\n', '2.24.10', 'Nix 2.24.10'],
+    ['nix (Lix, like Nix) 2.93.0', '2.93.0', 'Lix 2.93.0'],
+    ['nix (Determinate Nix 3.6.2) 2.29.0', '2.29.0', 'Determinate Nix 3.6.2 (Nix 2.29.0)'],
+  ])('%j', (line, number, name) => {
+    expect(describeNixVersion(line)).toEqual({ number, name });
+  });
+});
