@@ -44,7 +44,8 @@
     in
     {
       inherit lib;
-      standinVersion = lib.standinVersion;
+      # Which revision of the stand-in this is; a flake output, since nixpkgs' lib has no such name.
+      standinVersion = "1";
 
       legacyPackages = lib.genAttrs systems (system: import ./. { inherit system; });
 

@@ -1,5 +1,9 @@
 # Stand-in for nixpkgs' lib/default.nix: assembles the library from its parts and
 # brings the commonly used names to the top level, as `lib.foo` and `lib.<part>.foo`.
+# Only names that nixpkgs' lib/default.nix also brings to the top level are here: a name
+# nixpkgs keeps in its part (`lib.trivial.release`, `lib.meta.availableOn`,
+# `lib.strings.escapeNixIdentifier`, ...) is only reachable there, so a snippet that uses
+# it at the top level fails here as it fails with nixpkgs.
 let
   fixedPoints = import ./fixed-points.nix { lib = null; };
 
@@ -17,6 +21,7 @@ let
       versions = callLibs ./versions.nix;
       customisation = callLibs ./customisation.nix;
       filesystem = callLibs ./filesystem.nix;
+      path = callLibs ./path.nix;
       licenses = callLibs ./licenses.nix;
       systems = callLibs ./systems.nix;
       platforms = self.systems.platforms;
@@ -42,11 +47,9 @@ let
         readFile
         seq
         trace
-        typeOf
         ;
 
-      standinVersion = "1";
-      inherit (self.trivial) version release;
+      inherit (self.trivial) version;
 
       fakeHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
       fakeSha256 = "0000000000000000000000000000000000000000000000000000";
@@ -180,8 +183,6 @@ let
         escape
         escapeShellArg
         escapeShellArgs
-        escapeNixString
-        escapeNixIdentifier
         toUpper
         toLower
         replaceStrings
@@ -230,7 +231,7 @@ let
         setDefaultModuleLocation
         ;
       inherit (self.types) mkOptionType;
-      inherit (self.meta) availableOn getExe;
+      inherit (self.meta) getExe;
     }
   );
 in

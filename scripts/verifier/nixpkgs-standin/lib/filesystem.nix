@@ -1,10 +1,14 @@
 # Stand-in for nixpkgs' lib/filesystem.nix: packagesFromDirectoryRecursive with
 # the argument rules of nixpkgs 25.05 (only callPackage, newScope and directory;
-# any other argument is Nix's own "called with unexpected argument" error).
+# any other argument is Nix's own "called with unexpected argument" error). As in
+# nixpkgs' lib/filesystem.nix of nixos-26.05, every path is joined with lib.path.append,
+# so a string `directory` fails with "lib.path.append: The first argument is of type
+# string, but a path was expected".
 { lib }:
 let
   inherit (builtins) pathExists readDir;
   inherit (lib) hasSuffix removeSuffix;
+  inherit (lib.path) append;
 in
 rec {
   listFilesRecursive =
@@ -24,7 +28,7 @@ rec {
         lib.concatMapAttrs (
           name: type:
           let
-            path = directory + "/${name}";
+            path = append directory name;
           in
           if type == "directory" then
             { ${name} = packagesFromDirectoryRecursive (args // { directory = path; }); }
@@ -44,7 +48,7 @@ rec {
       directory,
     }@args:
     let
-      defaultPath = directory + "/package.nix";
+      defaultPath = append directory "package.nix";
     in
     if pathExists defaultPath then
       callPackage defaultPath { }

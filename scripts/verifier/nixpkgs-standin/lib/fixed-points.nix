@@ -38,7 +38,8 @@ rec {
 
   composeManyExtensions = builtins.foldl' composeExtensions (final: prev: { });
 
-  # An overlay may also be a plain attribute set or a one-argument function.
+  # Turns an attribute set, a one-argument function or an overlay into an overlay. As in
+  # nixpkgs, only callers that ask for it (`toExtension`) accept the first two forms.
   toExtension =
     f:
     if builtins.isFunction f then
@@ -52,14 +53,18 @@ rec {
 
   makeExtensible = makeExtensibleWithCustomName "extend";
 
+  # As nixpkgs' lib/fixed-points.nix: `.extend` takes an overlay `final: prev: { ... }` and
+  # calls it with both arguments, without `toExtension`. An attribute set or a one-argument
+  # function therefore fails with Nix's own "attempt to call something which is not a
+  # function but a set", and `.extend` rebuilds the set from `rattrs`, so attributes added
+  # to the result with `//` are gone from the extended set.
   makeExtensibleWithCustomName =
     extenderName: rattrs:
     fix' (
       self:
       rattrs self
       // {
-        ${extenderName} =
-          f: makeExtensibleWithCustomName extenderName (extends (toExtension f) rattrs);
+        ${extenderName} = f: makeExtensibleWithCustomName extenderName (extends f rattrs);
       }
     );
 }

@@ -91,7 +91,7 @@ in
             + concatStringsSep introSpace (
               map (
                 name:
-                "${lib.escapeNixIdentifier name} = ${
+                "${lib.strings.escapeNixIdentifier name} = ${
                   builtins.addErrorContext "while evaluating an attribute `${name}`" (deeper v.${name})
                 };"
               ) (attrNames v)

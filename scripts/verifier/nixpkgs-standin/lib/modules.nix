@@ -490,9 +490,20 @@ in
       };
     defsFinal = defsFinal'.values;
     isDefined = defsFinal != [ ];
+    # As nixpkgs' lib/modules.nix (nixos-26.05): a type with a v2 merge reports a wrong
+    # definition as a head error, printed after "TypeError: "; other types are checked here.
+    checkedAndMerged = type.merge.v2 {
+      inherit loc;
+      defs = defsFinal;
+    };
     mergedValue =
       if isDefined then
-        if lib.all (def: type.check def.value) defsFinal then
+        if type.merge ? v2 then
+          if checkedAndMerged.headError != null then
+            throw "A definition for option `${showOption loc}' is not of type `${type.description}'. TypeError: ${checkedAndMerged.headError.message}"
+          else
+            checkedAndMerged.value
+        else if lib.all (def: type.check def.value) defsFinal then
           type.merge loc defsFinal
         else
           let

@@ -140,7 +140,7 @@ rec {
         "*"
         "<function body>"
       ];
-      escapeOptionPart = part: if builtins.elem part special then part else lib.escapeNixIdentifier part;
+      escapeOptionPart = part: if builtins.elem part special then part else lib.strings.escapeNixIdentifier part;
     in
     concatStringsSep "." (map escapeOptionPart parts);
 

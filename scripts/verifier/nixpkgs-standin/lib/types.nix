@@ -1,5 +1,13 @@
 # Stand-in for nixpkgs' lib/types.nix: option types with nixpkgs' names,
 # descriptions (as printed in "is not of type" errors), checks and merges.
+#
+# As nixpkgs' lib/types.nix of nixos-26.05 (the "v2" merge, new in 25.11), the composite
+# types (listOf, attrsOf, lazyAttrsOf, nullOr, either, coercedTo, submodule) have a
+# `merge.v2 { loc, defs }` that answers `{ headError, value }` instead of throwing: a
+# definition of the wrong shape is a `headError` whose message starts "Definition values:",
+# and lib/modules.nix prints it after a `TypeError:` prefix. The other types keep the plain
+# `merge loc defs`, and their errors have no prefix. (nixpkgs' `valueMeta` and its check
+# that a v2 type's `check` was not replaced with `//` are left out.)
 { lib }:
 let
   inherit (builtins)
@@ -25,8 +33,36 @@ let
     showOption
     getFiles
     getValues
+    showDefs
     ;
   inherit (lib.modules) mergeDefinitions evalModules;
+
+  # The head error of the definitions that fail `check`, or null (nixpkgs' checkDefsForError).
+  checkDefsForError =
+    check: loc: defs:
+    let
+      invalidDefs = filter (def: !check def.value) defs;
+    in
+    if invalidDefs == [ ] then null else { message = "Definition values: ${showDefs invalidDefs}"; };
+
+  # A v2 merge, also callable as the plain `merge loc defs` (which ignores the head error).
+  mkMergeV2 = v2: {
+    __functor =
+      self: loc: defs:
+      (self.v2 { inherit loc defs; }).value;
+    inherit v2;
+  };
+
+  # What a type answers to a v2 merge, whether it has one or not.
+  mergeV2Of =
+    type: loc: defs:
+    if type.merge ? v2 then
+      type.merge.v2 { inherit loc defs; }
+    else
+      {
+        headError = checkDefsForError type.check loc defs;
+        value = type.merge loc defs;
+      };
 
   # A type's description, in parentheses unless its class reads well inside
   # the phrase of an enclosing type ("list of string", "list of (submodule)").
@@ -169,7 +205,7 @@ rec {
   strMatching =
     pattern:
     mkOptionType {
-      name = "strMatching ${lib.escapeNixString pattern}";
+      name = "strMatching ${lib.strings.escapeNixString pattern}";
       description = "string matching the pattern ${pattern}";
       descriptionClass = "noun";
       check = x: isString x && builtins.match pattern x != null;
@@ -249,26 +285,30 @@ rec {
       description = "list of ${optionDescriptionPhrase nounOrComposite elemType}";
       descriptionClass = "composite";
       check = isList;
-      merge =
-        loc: defs:
-        map (x: x.value) (
-          filter (x: x ? value) (
-            concatLists (
-              lib.imap1 (
-                n: def:
+      merge = mkMergeV2 (
+        { loc, defs }:
+        {
+          headError = checkDefsForError isList loc defs;
+          value = map (x: x.value) (
+            filter (x: x ? value) (
+              concatLists (
                 lib.imap1 (
-                  m: value:
-                  (mergeDefinitions (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType [
-                    {
-                      inherit (def) file;
-                      inherit value;
-                    }
-                  ]).optionalValue
-                ) def.value
-              ) defs
+                  n: def:
+                  lib.imap1 (
+                    m: value:
+                    (mergeDefinitions (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType [
+                      {
+                        inherit (def) file;
+                        inherit value;
+                      }
+                    ]).optionalValue
+                  ) def.value
+                ) defs
+              )
             )
-          )
-        );
+          );
+        }
+      );
       emptyValue = {
         value = [ ];
       };
@@ -296,15 +336,19 @@ rec {
       description = "attribute set of ${optionDescriptionPhrase nounOrComposite elemType}";
       descriptionClass = "composite";
       check = isAttrs;
-      merge =
-        loc: defs:
-        builtins.mapAttrs (n: v: v.value) (
-          lib.filterAttrs (n: v: v ? value) (
-            builtins.mapAttrs (
-              name: defs: (mergeDefinitions (loc ++ [ name ]) elemType defs).optionalValue
-            ) (attrDefsByName defs)
-          )
-        );
+      merge = mkMergeV2 (
+        { loc, defs }:
+        {
+          headError = checkDefsForError isAttrs loc defs;
+          value = builtins.mapAttrs (n: v: v.value) (
+            lib.filterAttrs (n: v: v ? value) (
+              builtins.mapAttrs (
+                name: defs: (mergeDefinitions (loc ++ [ name ]) elemType defs).optionalValue
+              ) (attrDefsByName defs)
+            )
+          );
+        }
+      );
       emptyValue = {
         value = { };
       };
@@ -320,15 +364,19 @@ rec {
       description = "lazy attribute set of ${optionDescriptionPhrase nounOrComposite elemType}";
       descriptionClass = "composite";
       check = isAttrs;
-      merge =
-        loc: defs:
-        builtins.mapAttrs (
-          name: defs:
-          let
-            merged = mergeDefinitions (loc ++ [ name ]) elemType defs;
-          in
-          if merged.isDefined then merged.mergedValue else elemType.emptyValue.value or merged.mergedValue
-        ) (attrDefsByName defs);
+      merge = mkMergeV2 (
+        { loc, defs }:
+        {
+          headError = checkDefsForError isAttrs loc defs;
+          value = builtins.mapAttrs (
+            name: defs:
+            let
+              merged = mergeDefinitions (loc ++ [ name ]) elemType defs;
+            in
+            if merged.isDefined then merged.mergedValue else elemType.emptyValue.value or merged.mergedValue
+          ) (attrDefsByName defs);
+        }
+      );
       emptyValue = {
         value = { };
       };
@@ -343,17 +391,23 @@ rec {
       description = "null or ${optionDescriptionPhrase nounOrConjunction elemType}";
       descriptionClass = "conjunction";
       check = x: x == null || elemType.check x;
-      merge =
-        loc: defs:
+      # Without nulls, the element type's answer; all nulls are null. Mixed definitions
+      # still throw from here (nixpkgs reports them as a head error).
+      merge = mkMergeV2 (
+        { loc, defs }:
         let
           nrNulls = lib.count (def: def.value == null) defs;
         in
-        if nrNulls == length defs then
-          null
-        else if nrNulls != 0 then
-          throw "The option `${showOption loc}' is defined both null and not null, in ${showFiles (getFiles defs)}."
+        if nrNulls == 0 then
+          mergeV2Of elemType loc defs
+        else if nrNulls == length defs || length defs == 1 then
+          {
+            headError = null;
+            value = null;
+          }
         else
-          elemType.merge loc defs;
+          throw "The option `${showOption loc}` is defined both null and not null, in ${showFiles (getFiles defs)}."
+      );
       emptyValue = {
         value = null;
       };
@@ -371,17 +425,23 @@ rec {
         }";
       descriptionClass = "conjunction";
       check = x: t1.check x || t2.check x;
-      merge =
-        loc: defs:
+      # The first type whose merge reports no head error wins, as in nixpkgs.
+      merge = mkMergeV2 (
+        { loc, defs }:
         let
-          defList = map (d: d.value) defs;
+          first = mergeV2Of t1 loc defs;
+          second = mergeV2Of t2 loc defs;
         in
-        if all (x: t1.check x) defList then
-          t1.merge loc defs
-        else if all (x: t2.check x) defList then
-          t2.merge loc defs
+        if first.headError == null then
+          first
+        else if second.headError == null then
+          second
         else
-          mergeOneOption loc defs;
+          {
+            headError.message = "The option `${showOption loc}` is neither a value of type `${t1.description}` nor `${t2.description}`, Definition values: ${showDefs defs}";
+            value = mergeOneOption loc defs;
+          }
+      );
       nestedTypes = {
         left = t1;
         right = t2;
@@ -402,24 +462,53 @@ rec {
     elemType:
     elemType // { merge = lib.options.mergeUniqueOption { inherit message; }; };
 
-  addCheck = elemType: check: elemType // { check = x: elemType.check x && check x; };
+  # On a type with a v2 merge the added check also decides the head error, as in nixpkgs.
+  addCheck =
+    elemType: check:
+    let
+      checked = x: elemType.check x && check x;
+    in
+    elemType
+    // {
+      check = checked;
+    }
+    // lib.optionalAttrs (elemType.merge ? v2) {
+      merge = mkMergeV2 (
+        { loc, defs }:
+        let
+          merged = elemType.merge.v2 { inherit loc defs; };
+        in
+        merged
+        // {
+          headError = if merged.headError != null then merged.headError else checkDefsForError checked loc defs;
+        }
+      );
+    };
 
+  # As nixpkgs: only noun types go unparenthesized here, so NixOS's `attrNamesToTrue` reads
+  # "(attribute set of boolean) or (list of string) convertible to it".
   coercedTo =
     coercedType: coerceFunc: finalType:
     mkOptionType {
       name = "coercedTo";
-      description = "${optionDescriptionPhrase nounOrComposite finalType} or ${
-        optionDescriptionPhrase nounOrComposite coercedType
+      description = "${optionDescriptionPhrase (class: class == "noun") finalType} or ${
+        optionDescriptionPhrase (class: class == "noun") coercedType
       } convertible to it";
       check = x: (coercedType.check x && finalType.check (coerceFunc x)) || finalType.check x;
-      merge =
-        loc: defs:
-        finalType.merge loc (
+      # Each definition the coerced type accepts is converted, then the final type merges.
+      merge = mkMergeV2 (
+        { loc, defs }:
+        mergeV2Of finalType loc (
           map (
             def:
-            def // { value = if coercedType.check def.value then coerceFunc def.value else def.value; }
+            def
+            // {
+              value =
+                if (mergeV2Of coercedType loc [ def ]).headError == null then coerceFunc def.value else def.value;
+            }
           ) defs
-        );
+        )
+      );
       inherit (finalType) emptyValue getSubOptions;
       nestedTypes = {
         inherit coercedType finalType;
@@ -491,7 +580,13 @@ rec {
       name = "submodule";
       description = if description != null then description else "submodule";
       check = x: isAttrs x || lib.isFunction x || path.check x;
-      merge = loc: defs: (evalFor loc defs).config;
+      merge = mkMergeV2 (
+        { loc, defs }:
+        {
+          headError = checkDefsForError (x: isAttrs x || lib.isFunction x || path.check x) loc defs;
+          value = (evalFor loc defs).config;
+        }
+      );
       emptyValue = {
         value = { };
       };

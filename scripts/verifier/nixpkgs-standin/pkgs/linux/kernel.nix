@@ -9,6 +9,12 @@
 # itself is not built, so there is no Module.symvers: modpost then only warns about
 # unresolved symbols (see `hasModuleSymvers`). Without `source`, it evaluates and
 # instantiates, and its build fails saying why.
+#
+# As nixpkgs since PR 423933 (August 2025, so from 25.11), the kernel's module tree is a
+# separate `modules` output (`$modules/lib/modules/<modDirVersion>`), which NixOS puts in
+# system.modulesTree. Here it holds no modules of the kernel's own, only its `build` link.
+# `kernelPatches`, `features` and `randstructSeed` are the arguments NixOS overrides (see
+# nixos/modules/system/boot/kernel.nix); patches are recorded, not applied.
 {
   lib,
   stdenv,
@@ -27,6 +33,9 @@
   version,
   modDirVersion ? version,
   source ? null,
+  kernelPatches ? [ ],
+  features ? { },
+  randstructSeed ? "",
 }:
 let
   cc = stdenv.cc;
@@ -34,10 +43,13 @@ let
   hostCc = buildPackages.stdenv.cc;
   prefix = cc.targetPrefix;
 
-  # As common-flags.nix: the unwrapped tools, ARCH and CROSS_COMPILE, which the kernel and
-  # out-of-tree modules share.
+  # As nixpkgs' pkgs/os-specific/linux/kernel/common-flags.nix (nixos-26.05), in its order:
+  # the compilers and binutils by absolute path, the host's, ARCH and CROSS_COMPILE, which
+  # the kernel and out-of-tree modules share. (Without its clang-only CFLAGS_* flags: the
+  # stand-in's compiler is GCC.)
   commonMakeFlags = [
     "CC=${cc}/bin/${prefix}cc"
+    "CXX=${cc}/bin/${prefix}g++"
     "LD=${bintools}/bin/${prefix}ld"
     "AR=${bintools}/bin/${prefix}ar"
     "NM=${bintools}/bin/${prefix}nm"
@@ -46,6 +58,8 @@ let
     "OBJDUMP=${bintools}/bin/${prefix}objdump"
     "READELF=${bintools}/bin/${prefix}readelf"
     "HOSTCC=${hostCc}/bin/${hostCc.targetPrefix}cc"
+    "HOSTCXX=${hostCc}/bin/${hostCc.targetPrefix}c++"
+    "HOSTAR=${hostCc.bintools}/bin/${hostCc.targetPrefix}ar"
     "HOSTLD=${hostCc.bintools}/bin/${hostCc.targetPrefix}ld"
     "ARCH=${stdenv.hostPlatform.linuxArch}"
     "CROSS_COMPILE=${prefix}"
@@ -82,6 +96,7 @@ stdenv.mkDerivation (finalAttrs: {
   outputs = [
     "out"
     "dev"
+    "modules"
   ];
 
   nativeBuildInputs = [
@@ -148,9 +163,10 @@ stdenv.mkDerivation (finalAttrs: {
     find tools -mindepth 1 -maxdepth 1 ! -name objtool ! -name include ! -name arch ! -name lib \
       ! -name scripts ! -name build -exec rm -rf {} +
     find . -type d -empty -delete
-    mkdir -p $dev/lib/modules/${modDirVersion} $out/lib/modules/${modDirVersion}
+    mkdir -p $dev/lib/modules/${modDirVersion} $modules/lib/modules/${modDirVersion} $out
     cp -a . $dev/lib/modules/${modDirVersion}/build
-    ln -s $dev/lib/modules/${modDirVersion}/build $out/lib/modules/${modDirVersion}/build
+    ln -s $dev/lib/modules/${modDirVersion}/build $modules/lib/modules/${modDirVersion}/build
+    echo "offline stand-in: the kernel image is not built; its tree for modules is in $dev" > $out/README
     runHook postInstall
   '';
 
@@ -176,8 +192,9 @@ stdenv.mkDerivation (finalAttrs: {
     isLibre = false;
     features = {
       efiBootStub = true;
-    };
-    kernelPatches = [ ];
+    }
+    // features;
+    inherit kernelPatches randstructSeed;
     config = {
       isSet = _: true;
       isYes = _: true;

@@ -51,7 +51,7 @@ if meta ? license && isUnfree meta.license && !allowUnfree attrs then
 else if meta.broken or false && !(config.allowBroken or false) && builtins.getEnv "NIXPKGS_ALLOW_BROKEN" != "1" then
   refuse { inherit name meta; } "is marked as broken" (remediation "BROKEN" "allowBroken")
 else if
-  !lib.availableOn hostPlatform { inherit meta; }
+  !lib.meta.availableOn hostPlatform { inherit meta; }
   && !(config.allowUnsupportedSystem or false)
   && builtins.getEnv "NIXPKGS_ALLOW_UNSUPPORTED_SYSTEM" != "1"
 then

@@ -51,6 +51,8 @@ in
         ln -s /usr/bin/gcc $out/bin/cc
         ln -s /usr/bin/gcc $out/bin/gcc
         ln -s /usr/bin/cpp $out/bin/cpp
+        ln -s /usr/bin/g++ $out/bin/g++
+        ln -s /usr/bin/g++ $out/bin/c++
       '';
       meta.platforms = lib.platforms.all;
     }
@@ -135,6 +137,8 @@ in
     };
 
   linuxKernel = lib.recurseIntoAttrs (callPackage ./linux-kernels.nix { });
+  # As nixpkgs from 25.11 (PR 448069): extensions every kernel package set gets; an overlay
+  # appends to it, `kernelPackagesExtensions = prev.kernelPackagesExtensions ++ [ ext ];`.
   kernelPackagesExtensions = [ ];
 
   linuxPackagesFor = final.linuxKernel.packagesFor;

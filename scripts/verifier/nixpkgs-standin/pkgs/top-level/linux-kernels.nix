@@ -1,5 +1,5 @@
-# Stand-in for nixpkgs' pkgs/top-level/linux-kernels.nix. As in nixpkgs, it takes
-# the final (post-overlay) `linuxKernel` as an argument, so `packages` and
+# Stand-in for nixpkgs' pkgs/top-level/linux-kernels.nix (nixos-26.05). As in nixpkgs, it
+# takes the final (post-overlay) `linuxKernel` as an argument, so `packages` and
 # `packageAliases` are built through whatever `packagesFor` an overlay installed.
 {
   lib,
@@ -27,12 +27,22 @@
   );
 
   # Kernel modules are tied to one kernel: this builds the set of them for `kernel`.
+  # As nixpkgs from 25.11 (PR 448069): the set is made with lib.makeExtensible, then
+  # extended with `kernelPackagesExtensions` (pkgs' list of `kFinal: kPrev: { ... }`), so an
+  # overlay that appends to that list reaches every kernel package set, and the extensions
+  # survive the `.extend` that NixOS's boot.kernelPackages applies.
   packagesFor =
-    kernel:
-    lib.makeExtensible (
-      lib.extends (lib.composeManyExtensions kernelPackagesExtensions) (self: {
+    kernel_:
+    (lib.makeExtensible (
+      self:
+      let
+        # As nixpkgs (PR 111845): the set's own `kernel`, so that what an extension puts
+        # there (as NixOS's boot.kernelPackages does) is what the rest of the set uses.
+        inherit (self) kernel;
+      in
+      {
         callPackage = newScope self;
-        inherit kernel;
+        kernel = kernel_;
         inherit (kernel)
           stdenv
           kernelOlder
@@ -51,8 +61,9 @@
           ++ lib.optional (!kernel.hasModuleSymvers) "KBUILD_MODPOST_WARN=1";
 
         qc71_laptop = self.callPackage ../linux/qc71_laptop.nix { };
-      })
-    );
+      }
+    )).extend
+      (lib.fixedPoints.composeManyExtensions kernelPackagesExtensions);
 
   packages = lib.recurseIntoAttrs (
     lib.mapAttrs (name: kernel: lib.recurseIntoAttrs (linuxKernel.packagesFor kernel)) {

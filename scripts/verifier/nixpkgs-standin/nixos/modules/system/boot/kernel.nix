@@ -1,4 +1,4 @@
-# Stand-in for nixpkgs' nixos/modules/system/boot/kernel.nix: which kernel the
+# Stand-in for nixpkgs' nixos/modules/system/boot/kernel.nix (nixos-26.05): which kernel the
 # system runs, which modules it loads, and the module packages built against it.
 # Like NixOS, it always adds "loop" and "atkbd" to boot.kernelModules.
 {
@@ -9,13 +9,38 @@
 }:
 let
   inherit (lib) mkOption types;
+  inherit (config.boot) kernelPatches;
+  inherit (config.boot.kernel) features randstructSeed;
   kernel = config.boot.kernelPackages.kernel;
+
+  # As nixpkgs since 25.05 (PR 375975): the module lists take a list of names or an
+  # attribute set `{ name = true; }`; a list becomes such a set, and the `apply` below turns
+  # the merged set back into the sorted, de-duplicated list of the names set to true, which
+  # is what other modules read.
+  attrNamesToTrue = types.coercedTo (types.listOf types.str) (
+    names: lib.genAttrs names (_: true)
+  ) (types.attrsOf types.bool);
+  namesSetToTrue = modules: lib.attrNames (lib.filterAttrs (_: enabled: enabled) modules);
 in
 {
   options = {
+    # As nixpkgs: `apply` calls `.extend` on the chosen set, to apply boot.kernelPatches and
+    # boot.kernel.features to its kernel. `.extend` rebuilds the set from its definition, so
+    # an attribute an overlay added with `//` is not in config.boot.kernelPackages.
     boot.kernelPackages = mkOption {
       type = types.raw;
       default = pkgs.linuxPackages;
+      apply =
+        kernelPackages:
+        kernelPackages.extend (
+          final: prev: {
+            kernel = prev.kernel.override (originalArgs: {
+              inherit randstructSeed;
+              features = lib.recursiveUpdate prev.kernel.features features;
+              kernelPatches = (originalArgs.kernelPatches or [ ]) ++ kernelPatches;
+            });
+          }
+        );
       defaultText = lib.literalExpression "pkgs.linuxPackages";
       example = lib.literalExpression "pkgs.linuxKernel.packages.linux_6_12";
       description = "The kernel package set (kernel and modules built for it) the system uses.";
@@ -27,9 +52,28 @@ in
       description = "Parameters added to the kernel command line.";
     };
 
-    boot.kernelModules = mkOption {
-      type = types.listOf types.str;
+    boot.kernelPatches = mkOption {
+      type = types.listOf types.attrs;
       default = [ ];
+      description = "A list of additional patches to apply to the kernel.";
+    };
+
+    boot.kernel.features = mkOption {
+      default = { };
+      internal = true;
+      description = "Kernel features that NixOS modules may enable or disable.";
+    };
+
+    boot.kernel.randstructSeed = mkOption {
+      type = types.str;
+      default = "";
+      description = "A custom seed for the kernel's RANDSTRUCT option.";
+    };
+
+    boot.kernelModules = mkOption {
+      type = attrNamesToTrue;
+      default = { };
+      apply = namesSetToTrue;
       description = "The set of kernel modules to be loaded in the second stage of the boot process.";
     };
 
@@ -59,14 +103,16 @@ in
     };
 
     boot.initrd.availableKernelModules = mkOption {
-      type = types.listOf types.str;
-      default = [ ];
+      type = attrNamesToTrue;
+      default = { };
+      apply = namesSetToTrue;
       description = "Kernel modules available in the initial ramdisk, loaded on demand.";
     };
 
     boot.initrd.kernelModules = mkOption {
-      type = types.listOf types.str;
-      default = [ ];
+      type = attrNamesToTrue;
+      default = { };
+      apply = namesSetToTrue;
       description = "Kernel modules always loaded by the initrd.";
     };
 
@@ -104,6 +150,7 @@ in
     boot.initrd.kernelModules = lib.optionals config.boot.initrd.includeDefaultModules [ "dm_mod" ];
 
     system.build.kernel = kernel;
-    system.modulesTree = [ kernel ] ++ config.boot.extraModulePackages;
+    # As nixpkgs since PR 423933 (August 2025): the kernel's own modules are its `modules` output.
+    system.modulesTree = [ (lib.getOutput "modules" kernel) ] ++ config.boot.extraModulePackages;
   };
 }
