@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fixedOutputPath } from './nar.ts';
+import { spawnProcess } from './nix.ts';
 
 /** Where Debian 12's `linux-source-6.12` package installs it. */
 export const DEFAULT_KERNEL_SOURCE = '/usr/src/linux-source-6.12.tar.xz';
@@ -48,9 +48,9 @@ export async function describeKernelSource(file: string, cacheDir: string | null
   if (hit?.key === key && hit.source?.storePath) return hit.source;
   const name = basename(file);
   const top = name.replace(/\.tar\.\w+$/, '');
-  const makefile = await new Promise<string>((resolve) =>
-    execFile('tar', ['-xJOf', file, `${top}/Makefile`], { maxBuffer: 1 << 20 }, (error, stdout) => resolve(error ? '' : stdout)),
-  );
+  // Through spawnProcess, so an interrupt stops tar (and its xz) with the Nix calls.
+  const extracted = await spawnProcess(['tar', '-xJOf', file, `${top}/Makefile`], { timeoutMs: 300_000 });
+  const makefile = extracted.ok ? extracted.stdout : '';
   const version = makefileVersion(makefile);
   if (!version) return { problem: `${file} has no \`${top}/Makefile\` with a kernel version: it is not a linux-source tarball.` };
   const digest = createHash('sha256');

@@ -21,40 +21,79 @@ export interface NixError {
   positions: NixPosition[];
 }
 
-const POSITION = /(?:^|\s)at (?:«[^»]*»)?(?<path>\/[^\s:]+):(?<line>\d+):(?<column>\d+):?\s*$/;
+/**
+ * `at PATH:LINE:COL`, where PATH may start with an input in «…»: Determinate Nix and Nix 2.32+
+ * write `«path:/dir?narHash=…»/file.nix` for a file of a `path:` flake, and
+ * `«github:owner/repo/rev»/file.nix` for one of a fetched flake.
+ */
+const POSITION = /(?:^|\s)at (?:«(?<input>[^»]*)»)?(?<path>\/?[^\s:«»]+):(?<line>\d+):(?<column>\d+):?\s*$/;
 /** `FILE:LINE` inside a message, as nixpkgs prints for callPackage. */
 const EMBEDDED_POSITION = /(?<path>\/nix\/store\/[0-9a-z]{32}-[^\s:'"`]+):(?<line>\d+)(?::(?<column>\d+))?/g;
 // A line that starts an error or a trace frame (Nix >= 2.13 prints `…`, older `...`).
 const ERROR_LINE = /^\s*error:\s?(?<rest>.*)$/;
 const FRAME_LINE = /^\s*(?:…|\.\.\.) /;
+const CODE_LINE = /^\s*\d*\s*\|/;
+/**
+ * Errors that only sum up others: a build that failed because a dependency did, and the
+ * closing line of a failed build. The cause is another error of the same output.
+ */
+const SUMMARY = [
+  /^\d+ dependenc(?:y|ies) (?:of derivation '[^']*' )?failed(?: to build)?/,
+  /^build of .* failed$/,
+  /^Build failed due to failed dependenc/,
+  /^Cannot build '[^']*'\.\s*Reason: \d+ dependenc(?:y|ies) failed/,
+];
+
+/** Where a position's file is: a real path, or `«input»/file` for an input that is not one. */
+function positionPath(input: string | undefined, path: string): string {
+  if (input === undefined) return path;
+  if (input.startsWith('path:')) return `${decodeURIComponent(input.slice('path:'.length).replace(/\?.*$/, ''))}/${path.replace(/^\//, '')}`;
+  return `«${input}»${path}`;
+}
+
+/** The message that starts at line `at`: what follows `error:`, and its continuation lines. */
+function messageAt(lines: readonly string[], at: number): { text: string; end: number } {
+  const first = ERROR_LINE.exec(lines[at]!)!.groups!.rest!.trim();
+  const message = first ? [first] : [];
+  let end = at + 1;
+  for (; end < lines.length; end++) {
+    const line = lines[end]!;
+    if (line.trim() === '' || POSITION.test(line) || FRAME_LINE.test(line) || CODE_LINE.test(line) || ERROR_LINE.test(line)) break;
+    message.push(line.trim());
+  }
+  return { text: message.join('\n'), end };
+}
 
 export function parseNixError(stderr: string): NixError {
   const lines = stripAnsi(stderr).split('\n');
-  let main = -1;
-  lines.forEach((line, i) => {
-    const rest = ERROR_LINE.exec(line)?.groups?.rest;
-    if (rest !== undefined && rest.trim() !== '') main = i;
+  // Every `error:` with a message of its own (an empty one heads a trace, in newer Nix, unless
+  // lines like NixOS's "Failed assertions:" follow it); the cause is the last that is not a
+  // summary of another.
+  const errors = lines.flatMap((line, i) => {
+    if (!ERROR_LINE.test(line)) return [];
+    const { text, end } = messageAt(lines, i);
+    return text ? [{ at: i, text, end }] : [];
   });
-  if (main === -1) {
+  const causes = errors.filter((e) => !SUMMARY.some((summary) => summary.test(e.text.replace(/\n/g, ' '))));
+  const main = causes.at(-1) ?? errors.at(-1);
+  if (!main) {
     return { message: stripAnsi(stderr).trim() || 'Nix failed without a message.', positions: [] };
   }
-
-  const message: string[] = [ERROR_LINE.exec(lines[main]!)!.groups!.rest!];
-  let end = main + 1;
-  for (; end < lines.length; end++) {
-    const line = lines[end]!;
-    if (line.trim() === '' || POSITION.test(line) || FRAME_LINE.test(line) || /^\s*\d+\|/.test(line)) break;
-    message.push(line.trim());
-  }
+  const end = main.end;
+  const message = [main.text];
 
   const at = (i: number): NixPosition | undefined => {
     const m = POSITION.exec(lines[i]!)?.groups;
-    return m ? { path: m.path!, line: Number(m.line), column: Number(m.column) } : undefined;
+    return m ? { path: positionPath(m.input, m.path!), line: Number(m.line), column: Number(m.column) } : undefined;
   };
+  // The error's own positions, its code frame, and a hint after the frame ("Did you mean …").
   const own: NixPosition[] = [];
-  for (let i = end; i < lines.length && !FRAME_LINE.test(lines[i]!) && !ERROR_LINE.test(lines[i]!); i++) {
+  let i = end;
+  for (; i < lines.length && !FRAME_LINE.test(lines[i]!) && !ERROR_LINE.test(lines[i]!); i++) {
+    const line = lines[i]!;
     const p = at(i);
     if (p) own.push(p);
+    else if (/^\s*Did you mean\b/.test(line)) message.push(line.trim());
   }
   const text = message.join('\n');
   const embedded = [...text.matchAll(EMBEDDED_POSITION)].map((m) => ({
@@ -64,16 +103,16 @@ export function parseNixError(stderr: string): NixError {
   }));
   // Frames nearest the message: after it (Nix 2.8) or before it, walking outwards (newer Nix).
   const before: NixPosition[] = [];
-  for (let i = main - 1; i >= 0; i--) {
-    const p = at(i);
+  for (let j = main.at - 1; j >= 0; j--) {
+    const p = at(j);
     if (p) before.push(p);
   }
   const after: NixPosition[] = [];
-  for (let i = end; i < lines.length; i++) {
-    const p = at(i);
+  for (let j = end; j < lines.length; j++) {
+    const p = at(j);
     if (p && !own.includes(p)) after.push(p);
   }
-  const trace = main > 0 && before.length ? before : after.filter((p) => !own.some((o) => same(o, p)));
+  const trace = main.at > 0 && before.length ? before : after.filter((p) => !own.some((o) => same(o, p)));
   return { message: text, positions: dedupe([...own, ...embedded, ...trace]) };
 }
 

@@ -189,6 +189,9 @@ export async function detectNix(timeout: NixRunner['timeout']): Promise<NixRunne
       problem: `Nix is not installed or not on PATH (\`nix --version\` failed${version.fault ? `: ${version.fault}` : version.timedOut ? ': it did not answer in time' : ''}). Install it (Debian: \`apt-get install nix-bin\`, or see scripts/setup-machine.sh) and run again.`,
     };
   }
+  if (!/\d+\.\d+/.test(version.stdout)) {
+    return { problem: `\`nix --version\` printed ${JSON.stringify(version.stdout.trim().slice(0, 200))}, which names no version: the \`nix\` first on PATH is not Nix. Put Nix first on PATH and run again.` };
+  }
   const { number, name } = describeNixVersion(version.stdout);
 
   // One probe tells whether the store is usable: Nix must answer 1 to `1`.
@@ -251,7 +254,9 @@ async function run(nix: NixRunner, args: string[], options: { cwd?: string } = {
   });
   nix.onCall?.({ argv: args, cwd: options.cwd, ms: performance.now() - started });
   if (result.timedOut) {
-    return { ...result, stderr: `error: Nix did not finish within ${nix.timeout} and was stopped. If it needs longer, raise --timeout.\n` };
+    // Killed on time: nothing was learnt about the snippets, so it is the machine's problem.
+    const said = `Nix did not finish within ${nix.timeout} and was stopped. If it needs longer, raise --timeout.`;
+    return { ...result, stderr: `error: ${said}\n`, fault: said };
   }
   return result;
 }

@@ -27,7 +27,7 @@ export async function parseTargets(
   const failures = new Map<string, string>();
   const uncached: string[] = [];
   for (const [path, target] of targets) {
-    const hit = await cache.get<{ error: string | null }>(key(target.file.text));
+    const hit = await cache.get(key(target.file.text), isParseAnswer);
     if (hit === undefined) uncached.push(path);
     else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
   }
@@ -73,4 +73,10 @@ export function judgeParse(targets: ReadonlyMap<string, ParseTarget>, failures: 
     diagnostics.push(furthest);
   }
   return { diagnostics, failedFlakes, failedBlocks };
+}
+
+/** A cached parse answer: Nix's error, or null for a file that parsed. */
+function isParseAnswer(value: unknown): value is { error: string | null } {
+  const error = (value as { error?: unknown } | null)?.error;
+  return error === null || typeof error === 'string';
 }

@@ -20,7 +20,7 @@ import { judgeParse, parseTargets, type ParseTarget } from './parse-stage.ts';
 import type { SourceIndex } from './nix-output.ts';
 import { pinnedUrl, resolveNixpkgs, type NixpkgsChoice, type ResolvedNixpkgs } from './nixpkgs.ts';
 import { buildReport } from './summary.ts';
-import { answerFlake, cacheable, type FlakeAnswers } from './stages.ts';
+import { answerFlake, cacheable, isFlakeAnswers, type FlakeAnswers } from './stages.ts';
 import type { AssembledFile, AssembledFlake, Block, Diagnostic, Level, Report } from './types.ts';
 import { addFlake, createWorkspace, writeTree, writeWrapper } from './workspace.ts';
 
@@ -312,7 +312,7 @@ class Run {
     // Answers name their command blocks by id (page:line), so the ids are part of the key.
     const commands = commandBlocks.map((b) => [b.id, b.codeLine, b.code]);
     const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands, !!flake.variantOf);
-    const hit = await this.ctx.cache.get<FlakeAnswers>(key);
+    const hit = await this.ctx.cache.get(key, isFlakeAnswers);
     if (hit) return { answers: hit, cached: true };
 
     const dir = this.placed.get(flake.name)!.dir;

@@ -89,6 +89,12 @@ export interface FlakeAnswers {
   fault?: string;
 }
 
+/** A cached entry that has the shape of answers (anything else is a miss). */
+export function isFlakeAnswers(value: unknown): value is FlakeAnswers {
+  const v = value as Partial<FlakeAnswers> | null;
+  return typeof v === 'object' && v !== null && typeof v.eval?.ok === 'boolean' && typeof v.eval.stderr === 'string' && Array.isArray(v.commands) && !v.fault;
+}
+
 /** Answers that depend on the machine, not on the snippets, are never cached. */
 export function cacheable(answers: FlakeAnswers): boolean {
   const results = [answers.eval, answers.fetch, answers.build, ...answers.commands.map((c) => ({ timedOut: false, fault: c.fault }))];
@@ -146,6 +152,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
         ok: result.ok,
         ...(result.fault ? { fault: result.fault } : {}),
       });
+      if (result.fault) return { ...answers, fault: result.fault };
     }
   }
   if (job.commandBlocks.length) stage('commands', answers.commands.every((c) => c.ok && normaliseOutput(c.stdout) === c.expected));

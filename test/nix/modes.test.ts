@@ -87,16 +87,10 @@ describe('the cache', () => {
 });
 
 describe('timeouts', () => {
-  it('stops a Nix call that runs past --timeout and says so at the block', async () => {
+  it('stops a Nix call that runs past --timeout: an environment problem naming the flake, never a verdict', async () => {
     run = await runVerifier('slow', ['slow.md'], [], ['--offline', '--timeout', '2']);
-    expect(run.exitCode).toBe(1);
-    expect(run.report!.diagnostics).toEqual([
-      expect.objectContaining({
-        file: run.pagePath('slow.md'),
-        place: { line: 4, column: 1 },
-        reason: 'Nix did not finish within 2s and was stopped. If it needs longer, raise --timeout.',
-      }),
-    ]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/Flake `\w+`: Nix did not finish within 2s and was stopped\. If it needs longer, raise --timeout\./);
   });
 });
 

@@ -42,7 +42,8 @@ describe('parseNixError', () => {
 
   it('reads modern Nix: the innermost error last, then the trace inside out', () => {
     const error = parseNixError(recorded('nix-modern-missing-attribute'));
-    expect(error.message).toBe("attribute 'modDirVersio' missing");
+    // The hint after the code frame stays with the message.
+    expect(error.message).toBe("attribute 'modDirVersio' missing\nDid you mean modDirVersion?");
     expect(error.positions.map((p) => `${p.path.replace(/^.*-source\//, '')}:${p.line}:${p.column}`)).toEqual([
       'b.nix:6:9',
       'b.nix:6:3',
@@ -69,7 +70,7 @@ describe('diagnoseNixError', () => {
       blockId: 'page.mdx:20',
     });
     expect(diagnoseNixError(recorded('nix-modern-missing-attribute'), index, fallback, 'eval')).toEqual({
-      reason: "attribute 'modDirVersio' missing",
+      reason: "attribute 'modDirVersio' missing\nDid you mean modDirVersion?",
       file: 'page.mdx',
       place: { line: 24, column: 7 },
       ruleId: 'eval',
@@ -164,5 +165,29 @@ describe('describeNixVersion', async () => {
     ['nix (Determinate Nix 3.6.2) 2.29.0', '2.29.0', 'Determinate Nix 3.6.2 (Nix 2.29.0)'],
   ])('%j', (line, number, name) => {
     expect(describeNixVersion(line)).toEqual({ number, name });
+  });
+});
+
+describe('parseNixError on the layouts of other Nix versions', () => {
+  it('takes the failing builder, not the summary after it (Nix 2.8 to 2.2x)', () => {
+    const error = parseNixError(recorded('nix-2.18-builder-failed'));
+    expect(error.message).toMatch(/^builder for '\/nix\/store\/[0-9a-z]{32}-hello-module-1\.0\.drv' failed with exit code 2/);
+  });
+
+  it('takes the derivation whose builder failed, not the ones that depended on it (Nix 2.26+)', () => {
+    const error = parseNixError(recorded('nix-2.31-cannot-build'));
+    expect(error.message).toMatch(/^Cannot build '\/nix\/store\/[0-9a-z]{32}-hello-module-1\.0\.drv'\.\nReason: builder failed with exit code 2\./);
+  });
+
+  it('keeps the lines under an empty error line (NixOS failed assertions)', () => {
+    const error = parseNixError(recorded('nix-modern-failed-assertions'));
+    expect(error.message).toBe("Failed assertions:\n- The ‘fileSystems’ option does not specify your root file system.");
+  });
+
+  it('reads positions inside a path: input as the files they are (lazy trees, Nix 2.32+)', () => {
+    const error = parseNixError(recorded('nix-lazy-trees-undefined-variable'));
+    expect(error.message).toBe("undefined variable 'confg'\nDid you mean config?");
+    expect(error.positions[0]).toEqual({ path: '/tmp/nix-verify-Ab12/flakes/simple/configuration.nix', line: 5, column: 16 });
+    expect(error.positions.some((p) => p.path.startsWith('«github:NixOS/nixpkgs/'))).toBe(true);
   });
 });
