@@ -5,7 +5,7 @@
 import { buildErrors } from './build-log.ts';
 import { normaliseOutput } from './commands.ts';
 import { nixBase32Decode } from './nar.ts';
-import { diagnoseNixError, mapPosition, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
+import { diagnoseNixError, escapeRegExp, mapPosition, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
 import type { EvalReport, FlakeAnswers, PackageInfo } from './stages.ts';
 import type { AssembledFlake, Block, Diagnostic, Level, Point, Status } from './types.ts';
 
@@ -168,8 +168,48 @@ function flakeFallback(flake: AssembledFlake): { file: string; place?: Point; bl
 }
 
 function failedCheck(name: string, flake: AssembledFlake, checks: JudgeContext['checks']): Diagnostic {
-  return { reason: `${checkFailure(name)} (flake \`${flake.name}\`)`, ...claimPlace(name, flake, checks), ruleId: 'check' };
+  const claim = claimPlace(name, flake, checks);
+  const cause = claimCause(name, flake, checks);
+  const base = { reason: `${checkFailure(name)} (flake \`${flake.name}\`)`, ruleId: 'check' };
+  if (!cause) return { ...base, ...claim };
+  return { ...base, ...cause, notes: [`the claim is at ${claim.file}${claim.place ? `:${claim.place.line}` : ''}`] };
 }
+
+/**
+ * The block that broke a claim: the claim names options (`config.boot.kernelModules`), and
+ * the line of the flake that sets one of them, from a page first, is what changed.
+ */
+function claimCause(name: string, flake: AssembledFlake, checks: JudgeContext['checks']): Place | undefined {
+  if (!checks) return undefined;
+  const lines = checks.text.split('\n');
+  const start = lines.findIndex((l) => l.includes(JSON.stringify(name)));
+  if (start === -1) return undefined;
+  const end = lines.findIndex((l, i) => i > start && (/^\s*"/.test(l) || /^}/.test(l)));
+  const text = lines.slice(start, end === -1 ? undefined : end).join('\n');
+  const options = [...text.matchAll(/\bconfig\.([A-Za-z_][\w'-]*(?:\.[A-Za-z_][\w'-]*)*)/g)].map((m) => m[1]!);
+  for (const option of options) {
+    const parts = option.split('.');
+    const binding = new RegExp(`(^|[\\s{;])(${parts.map(escapeRegExp).join('\\s*\\.\\s*')})\\s*=(?!=)`);
+    const found: Place[] = [];
+    for (const file of flake.files) {
+      file.text.split('\n').forEach((line, i) => {
+        const m = binding.exec(line);
+        const origin = file.origins[i];
+        if (!m || !origin) return;
+        const column = m.index + m[1]!.length + 1;
+        found.push(
+          origin.kind === 'glue'
+            ? { file: origin.path, place: { line: origin.line, column } }
+            : { file: origin.page, place: { line: origin.line, column: column + origin.columnOffset }, blockId: origin.blockId },
+        );
+      });
+    }
+    const fromPage = found.find((p) => p.blockId) ?? found[0];
+    if (fromPage) return fromPage;
+  }
+  return undefined;
+}
+
 
 function claimThrew(name: string, flake: AssembledFlake, checks: JudgeContext['checks']): Diagnostic {
   return {

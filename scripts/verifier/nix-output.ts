@@ -27,8 +27,11 @@ export interface NixError {
  * `«github:owner/repo/rev»/file.nix` for one of a fetched flake.
  */
 const POSITION = /(?:^|\s)at (?:«(?<input>[^»]*)»)?(?<path>\/?[^\s:«»]+):(?<line>\d+):(?<column>\d+):?\s*$/;
-/** `FILE:LINE` inside a message, as nixpkgs prints for callPackage. */
-const EMBEDDED_POSITION = /(?<path>\/nix\/store\/[0-9a-z]{32}-[^\s:'"`]+):(?<line>\d+)(?::(?<column>\d+))?/g;
+/**
+ * `FILE:LINE[:COL]` inside a message: nixpkgs' callPackage names the package file, and Nix
+ * names a second place ("already defined at …").
+ */
+const EMBEDDED_POSITION = /(?<path>\/[^\s:'"`«»]+\.nix):(?<line>\d+)(?::(?<column>\d+))?/g;
 // A line that starts an error or a trace frame (Nix >= 2.13 prints `…`, older `...`).
 const ERROR_LINE = /^\s*error:\s?(?<rest>.*)$/;
 const FRAME_LINE = /^\s*(?:…|\.\.\.) /;
@@ -175,7 +178,10 @@ export function diagnoseNixError(
   // names the set that lacks it first, which may be lines away.
   const missing = /attribute '([^']+)' missing/.exec(error.message)?.[1];
   const spells = (p: NixPosition) => (missing ? (lineAt(p, index)?.includes(missing) ?? false) : false);
-  const primary = (mapped.find((x) => x.m && spells(x.p)) ?? mapped.find((x) => x.m))?.m;
+  // A package called with the top-level callPackage lacks an argument only that call could
+  // give (`kernelModuleMakeFlags`): the call is the mistake, not the package's argument list.
+  const callSite = (p: NixPosition) => /called without required argument/.test(error.message) && /\bpkgs\.callPackage\b/.test(lineAt(p, index) ?? '');
+  const primary = (mapped.find((x) => x.m && callSite(x.p)) ?? mapped.find((x) => x.m && spells(x.p)) ?? mapped.find((x) => x.m))?.m;
   const where = primary ?? fallback;
   const notes = mapped
     .filter((x) => x.m && x.m !== primary && !(x.m.file === where.file && x.m.place.line === where.place?.line))
@@ -225,18 +231,37 @@ export function missingPathReferences(message: string, index: SourceIndex): NixP
       if (!path!.startsWith(root + '/')) continue;
       const relative = path!.slice(root.length + 1);
       if (flake.files.some((f) => f.path === relative)) continue;
+      // The spelling a file of the flake would use for it: `./x` or `../pkgs/x` from its folder.
+      for (const file of flake.files) {
+        const spelt = relativeSpelling(file.path, relative);
+        const lines = file.text.split('\n');
+        const line = lines.findIndex((l) => !/^\s*#/.test(l) && new RegExp(`${escapeRegExp(spelt)}(?![\\w./-])`).test(l));
+        if (line !== -1) return [{ path: `${root}/${file.path}`, line: line + 1, column: lines[line]!.indexOf(spelt) + 1 }];
+      }
       const parts = relative.split('/');
-      for (let take = parts.length; take >= 1; take--) {
+      // At least a folder and a name: a lone last component matches too much (`package.nix`).
+      for (let take = parts.length; take >= Math.min(2, parts.length); take--) {
         const needle = parts.slice(parts.length - take).join('/');
         for (const file of flake.files) {
           const lines = file.text.split('\n');
-          const line = lines.findIndex((l) => new RegExp(`${escapeRegExp(needle)}(?![\\w./-])`).test(l));
+          const line = lines.findIndex((l) => !/^\s*#/.test(l) && new RegExp(`${escapeRegExp(needle)}(?![\\w./-])`).test(l));
           if (line !== -1) return [{ path: `${root}/${file.path}`, line: line + 1, column: lines[line]!.indexOf(needle) + 1 }];
         }
       }
     }
   }
   return [];
+}
+
+/** How the file at `from` names `to` with a relative path (both relative to the flake's root). */
+function relativeSpelling(from: string, to: string): string {
+  const up = from.split('/').slice(0, -1);
+  const target = to.split('/');
+  let common = 0;
+  while (common < up.length && common < target.length - 1 && up[common] === target[common]) common++;
+  const rest = target.slice(common).join('/');
+  const ups = up.length - common;
+  return ups === 0 ? `./${rest}` : `${'../'.repeat(ups)}${rest}`;
 }
 
 function same(a: NixPosition, b: NixPosition): boolean {
@@ -247,7 +272,7 @@ function dedupe(positions: NixPosition[]): NixPosition[] {
   return positions.filter((p, i) => positions.findIndex((q) => same(p, q)) === i);
 }
 
-function escapeRegExp(s: string): string {
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -17,7 +17,7 @@ import { loadGlue, type GlueFlake } from './glue.ts';
 import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
 import { detectNix, type NixRunner } from './nix.ts';
 import { judgeParse, parseTargets, type ParseTarget } from './parse-stage.ts';
-import type { SourceIndex } from './nix-output.ts';
+import { stripAnsi, type SourceIndex } from './nix-output.ts';
 import { pinnedUrl, resolveNixpkgs, type NixpkgsChoice, type ResolvedNixpkgs } from './nixpkgs.ts';
 import { buildReport } from './summary.ts';
 import { answerFlake, cacheable, isFlakeAnswers, type FlakeAnswers } from './stages.ts';
@@ -157,6 +157,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       caps,
       failedAt: judged.failedAt,
       notRun: new Set(judged.copyCaps.keys()),
+      blocked: judged.folded,
     });
     const drift = diagnostics.length > 0;
     return result(drift ? 1 : 0, {
@@ -209,7 +210,7 @@ class Run {
     const failedAt = new Map<string, { level: Level; text: string }>();
     /** Expected failures that could not be shown here (their copy could not be fetched). */
     const copyCaps = new Map<string, string>();
-    if (parse.fault) return { judgements, diagnostics, parseFailures: parse.failedBlocks, faults, failedAt, copyCaps };
+    if (parse.fault) return { judgements, diagnostics, parseFailures: parse.failedBlocks, faults, failedAt, copyCaps, folded: new Map<string, string>() };
     const broken = (flake: AssembledFlake, seen = new Set<string>()): boolean =>
       parse.failedFlakes.has(flake.name) ||
       Object.values(flake.links).some((l) => !seen.has(l) && broken(this.placed.get(l)!.flake, seen.add(l)));
@@ -257,7 +258,8 @@ class Run {
     ]);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt, copyCaps };
+    const folded = groupUnderCauses(diagnostics);
+    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt, copyCaps, folded };
   }
 
   /** Nix's parser over every assembled file and every block on its own. */
@@ -389,6 +391,28 @@ function commandBlockProblems(blocks: Block[]): Diagnostic[] {
 
 function environmentProblem(reason: string): Diagnostic {
   return { reason, file: '(environment)', ruleId: 'environment', fatal: true };
+}
+
+/**
+ * One root cause, one diagnostic: an expected failure that "failed with something else" only
+ * because its flake is broken anyway is folded into that flake's diagnostic, as a note.
+ */
+function groupUnderCauses(diagnostics: Diagnostic[]): Map<string, string> {
+  const folded = new Map<string, string>();
+  const same = (text: string) => stripAnsi(text).replace(/\/nix\/store\/[0-9a-z]{32}-/g, '/nix/store/…-').replace(/\s+/g, ' ').trim();
+  const SOMETHING_ELSE = 'but it failed with something else:\n';
+  for (let i = diagnostics.length - 1; i >= 0; i--) {
+    const d = diagnostics[i]!;
+    const at = d.reason.indexOf(SOMETHING_ELSE);
+    if (d.ruleId !== 'expected-failure' || at === -1) continue;
+    const said = same(d.reason.slice(at + SOMETHING_ELSE.length));
+    const cause = diagnostics.find((c) => c.ruleId !== 'expected-failure' && same(c.reason) === said);
+    if (!cause) continue;
+    cause.notes = [...(cause.notes ?? []), `it also breaks the expected failure at ${d.file}:${d.place?.line ?? '?'}`];
+    if (d.blockId) folded.set(d.blockId, `Not checked: its flake fails first, at ${cause.file}:${cause.place?.line ?? '?'}.`);
+    diagnostics.splice(i, 1);
+  }
+  return folded;
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -37,6 +37,8 @@ export interface ReportInput {
   failedAt: ReadonlyMap<string, { level: Level; text: string }>;
   /** Expected failures that could not be tried as far as they need here. */
   notRun?: ReadonlySet<string>;
+  /** Expected failures whose flake fails first, with what to say of them. */
+  blocked?: ReadonlyMap<string, string>;
   generatedAt?: string;
 }
 
@@ -77,6 +79,7 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
     case 'expected-failure':
       level = input.failedAt.get(block.id)?.level ?? null;
       if (input.notRun?.has(block.id)) status = 'not-run';
+      if (input.blocked?.has(block.id)) status = 'failed';
       break;
     case 'command':
       level = judged?.level && !diagnostic ? 'eval' : null;
@@ -101,7 +104,7 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
     slot: target?.slot ?? null,
     level,
     status,
-    message: diagnostic?.reason ?? null,
+    message: diagnostic?.reason ?? input.blocked?.get(block.id) ?? null,
     reason: annotation.role === 'exempt' ? annotation.reason : annotation.role === 'expected-failure' ? annotation.fails : null,
     failedWith: input.failedAt.get(block.id)?.text ?? null,
     code: block.code,

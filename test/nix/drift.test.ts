@@ -114,8 +114,10 @@ describe('drift the verifier catches', () => {
     const r = await drift([{ page: 'simple.mdx', from: 'boot.kernelModules = [ "qc71_laptop" ];', to: 'boot.kernelModules = [ "qc71-laptop" ];' }]);
     const found = await expectDriftAt(r, 'simple.mdx', '$ nix eval .#nixosConfigurations.hero', /output of this command changed/, 1);
     expect(found.reason).toContain('The page shows:\n    true\nNix printed:\n    false');
-    // The declared check fails too, at its line in the checks file.
-    expect(r.report!.diagnostics.some((d) => d.ruleId === 'check' && d.file.endsWith('simple.checks.nix') && d.place?.line === 6)).toBe(true);
+    // The declared check fails too: at the block that set the option it names, with the claim's own line as a note.
+    const claim = r.report!.diagnostics.find((d) => d.ruleId === 'check')!;
+    expect(claim).toMatchObject({ file: r.pagePath('simple.mdx'), place: { line: await r.lineOf('simple.mdx', 'boot.kernelModules = [ "qc71-laptop" ];') } });
+    expect(claim.notes).toEqual([expect.stringMatching(/^the claim is at .*simple\.checks\.nix:6$/)]);
   });
 
   it('reports every failure of a run, not just the first', async () => {

@@ -1,0 +1,51 @@
+/**
+ * Pointing at the cause: each test breaks the drift fixture one way and asserts the one page
+ * line the verifier names, where the nearest Nix position would be elsewhere.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
+
+const PAGES = ['simple.mdx', 'nur.mdx'];
+let run: VerifierRun | undefined;
+afterEach(async () => {
+  await run?.cleanup();
+  run = undefined;
+});
+
+const drift = (edits: Edit[]) => runVerifier('drift', PAGES, edits, ['--offline']);
+
+describe('pointing at the cause', () => {
+  it('a package called with pkgs.callPackage: the call, not the package’s argument list', async () => {
+    run = await drift([
+      {
+        page: 'simple.mdx',
+        from: 'module = config.boot.kernelPackages.callPackage ./module.nix { };',
+        to: 'module = pkgs.callPackage ./module.nix { inherit (config.boot.kernelPackages) kernel; };',
+      },
+    ]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const call = await run.lineOf('simple.mdx', 'module = pkgs.callPackage ./module.nix { inherit');
+    const causes = run.report!.diagnostics.filter((d) => /called without required argument "kernelModuleMakeFlags"/.test(d.reason));
+    expect(causes.map((d) => d.place?.line)).toEqual([call]);
+    expect(causes[0]!.notes).toEqual(expect.arrayContaining([expect.stringMatching(/also at .*simple\.mdx:\d+:1$/)]));
+  });
+
+  it('one root cause, one diagnostic: an expected failure broken by the same mistake is a note', async () => {
+    run = await drift([{ page: 'simple.mdx', from: 'module = config.boot', to: 'module = confg.boot' }]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const undefinedVariable = run.report!.diagnostics.filter((d) => /undefined variable 'confg'/.test(d.reason));
+    expect(undefinedVariable).toHaveLength(1);
+    expect(run.report!.diagnostics.filter((d) => d.ruleId === 'expected-failure')).toEqual([]);
+    const claimLine = await run.lineOf('simple.mdx', `fails='"qc71_laptop is in boot.kernelModules" does not hold'`);
+    expect(undefinedVariable[0]!.notes).toContain(`it also breaks the expected failure at ${run.pagePath('simple.mdx')}:${claimLine}`);
+    expect(run.report!.blocks.find((b) => b.line === claimLine)).toMatchObject({ status: 'failed', message: expect.stringMatching(/^Not checked: its flake fails first/) });
+  });
+
+  it('a missing path: the line that spells it, relative to its file, never a lone last component elsewhere', async () => {
+    run = await drift([{ page: 'nur.mdx', from: 'directory = ../pkgs/linux-packages;', to: 'directory = ./linux-packages;' }]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const line = await run.lineOf('nur.mdx', 'directory = ./linux-packages;');
+    expect(run.report!.diagnostics.filter((d) => d.ruleId === 'eval').map((d) => d.place?.line)).toContain(line);
+    expect(run.stderr).toContain(`${run.pagePath('nur.mdx')}:${line}:23`);
+  });
+});
