@@ -101,3 +101,62 @@ function capitalise(text: string): string {
 export function lineRanges<S extends { from: number; to: number }>(segments: S[], keep: (s: S) => boolean): string[] {
   return segments.filter(keep).map((s) => (s.from === s.to ? `${s.from}` : `${s.from}-${s.to}`));
 }
+
+/** The HTML id of a block on its own page, e.g. `snippet-44`: what the verification page links back to. */
+export function snippetAnchor(block: Pick<BlockReport, 'line'>): string {
+  return `snippet-${block.line}`;
+}
+
+/**
+ * What a result rests on, for the colour and words of a mark: real nixpkgs (`nixpkgs`), the
+ * offline stand-in (`standin`), or neither, when only Nix's parser was involved (`parser`).
+ */
+export type Basis = 'nixpkgs' | 'standin' | 'parser';
+
+export function basisOf(block: Pick<BlockReport, 'level' | 'status'>, nixpkgs: NixpkgsIdentity): Basis {
+  if (block.status === 'exempt' || !block.level || block.level === 'parse' || nixpkgs.kind === 'none') return 'parser';
+  return nixpkgs.kind === 'standin' ? 'standin' : 'nixpkgs';
+}
+
+/**
+ * The words of a mark: its level and status, and for a result of the offline stand-in, that it
+ * was the stand-in, e.g. "Built", "Built on the stand-in", "Fails as expected (evaluated)".
+ */
+export function markWords(block: Pick<BlockReport, 'role' | 'status' | 'level'>, basis: Basis): string {
+  const headline = markHeadline(block);
+  return basis === 'standin' && block.status === 'verified' ? `${headline} on the stand-in` : headline;
+}
+
+/** The nixpkgs of a run, as the environment line of a page states it. */
+export function environmentNixpkgs(nixpkgs: NixpkgsIdentity): string {
+  if (nixpkgs.kind === 'standin') return 'the offline stand-in, not nixpkgs';
+  if (nixpkgs.kind === 'pinned' && nixpkgs.rev && !nixpkgs.label.includes(nixpkgs.rev.slice(0, 7))) {
+    return `${nixpkgsText(nixpkgs)}, revision ${nixpkgs.rev.slice(0, 12)}`;
+  }
+  return nixpkgsText(nixpkgs);
+}
+
+/** `2026-11-26T14:45:36Z` → `26 November 2026`; anything unreadable as it is. */
+export function checkedDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+}
+
+/** What a block is, in words: "whole file", "fragment", "commands", "expected failure", … */
+export function roleWords(block: Pick<BlockReport, 'role' | 'lang'>): string {
+  switch (block.role) {
+    case 'file':
+      return 'whole file';
+    case 'fragment':
+      return 'part of a file';
+    case 'expected-failure':
+      return 'wrong on purpose';
+    case 'command':
+      return 'commands';
+    case 'exempt':
+      return block.lang === 'nix' ? 'Nix, not checked' : 'commands, not run';
+    case 'lint':
+      return 'Nix, parsed only';
+  }
+}

@@ -19,6 +19,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { BlockReport } from '../../scripts/verifier/types.ts';
 import { loadVerification, VerificationDataError, type Verification } from './verification.ts';
+import { lineRangeList } from './wrong-code.ts';
 
 export interface RemarkVerificationMarksOptions {
   /** Absolute path of the project root; report pages are relative to it. */
@@ -33,6 +34,8 @@ const SNIPPET_COMPONENT = '__VerifiedSnippet';
 const DOWNLOAD_COMPONENT = '__FlakeDownload';
 const DOWNLOAD_DIRECTIVE = 'flake-download';
 const RULE_SOURCE = 'verified-snippets';
+/** The meta key that tells the Expressive Code plugin (./ec-verified-snippets.ts) which block it renders. */
+export const BLOCK_META_KEY = 'vs-block';
 
 type Insertion = { parent: Parent; after: RootContent; element: MdxJsxFlowElement };
 
@@ -66,6 +69,7 @@ export function remarkVerificationMarks(options: RemarkVerificationMarksOptions)
 
     for (const { node, parent } of codes) {
       const block = findBlock(verification, page, node, file);
+      node.meta = renderMeta(node.meta, block, verification);
       insertions.push({ parent, after: node, element: jsxElement(SNIPPET_COMPONENT, { block: block.id }) });
       used.add(SNIPPET_COMPONENT);
     }
@@ -95,6 +99,18 @@ export function remarkVerificationMarks(options: RemarkVerificationMarksOptions)
     ];
     tree.children.unshift(...imports.filter(([name]) => used.has(name)).map(([name, path]) => importNode(name, path)));
   };
+}
+
+/**
+ * The block's meta with what Expressive Code needs to render it as verified: the block's id
+ * for the Expressive Code plugin, and for an expected failure, its wrong lines as Expressive
+ * Code's own `del` markers (unless the page marks lines itself).
+ */
+function renderMeta(meta: string | null | undefined, block: BlockReport, verification: Verification): string {
+  const parts = [meta ?? '', `${BLOCK_META_KEY}="${block.id}"`];
+  const wrong = verification.wrongCode(block.id);
+  if (wrong && !/(^|\s)del=/.test(meta ?? '')) parts.push(`del={${lineRangeList(wrong.lines)}}`);
+  return parts.filter(Boolean).join(' ');
 }
 
 /** Blocks the verifier reports on: Nix blocks and command blocks, not other languages. */

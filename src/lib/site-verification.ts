@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getCollection } from 'astro:content';
 import { root, verifyDir } from 'virtual:verified-snippets/context';
+import { headingsOf, sectionAt } from './page-sections.ts';
 import { siteUrl } from './urls.ts';
 import { loadVerification, type Verification } from './verification.ts';
 
@@ -10,15 +11,26 @@ export function verification(): Verification {
   return loadVerification(verifyDir);
 }
 
-/** Repo-relative page path (`src/content/docs/simple.mdx`) → page URL and title. */
-export async function pagesByPath(): Promise<Map<string, { url: string; title: string }>> {
+export interface PageInfo {
+  url: string;
+  title: string;
+  /** The page's place in the sidebar: reading order. */
+  order: number;
+}
+
+/** Repo-relative page path (`src/content/docs/simple.mdx`) → page URL, title and place in reading order. */
+export async function pagesByPath(): Promise<Map<string, PageInfo>> {
   const entries = await getCollection('docs');
   return new Map(
     entries
       .filter((entry) => entry.filePath)
       .map((entry) => [
         entry.filePath!,
-        { url: siteUrl(entry.id === 'index' ? '' : `${entry.id}/`), title: entry.data.title },
+        {
+          url: siteUrl(entry.id === 'index' ? '' : `${entry.id}/`),
+          title: entry.data.title,
+          order: entry.data.sidebar.order ?? Number.MAX_SAFE_INTEGER,
+        },
       ]),
   );
 }
@@ -31,4 +43,9 @@ export function checksSource(flake: string): { path: string; text: string } | un
   const path = `src/flakes/${flake}.checks.nix`;
   const full = join(root, path);
   return existsSync(full) ? { path, text: readFileSync(full, 'utf8') } : undefined;
+}
+
+/** The heading a line of a page is under (`page` relative to the project root). */
+export function sectionOf(page: string, line: number): string | undefined {
+  return sectionAt(headingsOf(root, page), line)?.text;
 }

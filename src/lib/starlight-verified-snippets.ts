@@ -7,7 +7,12 @@
  *   verifier's output (`.verify/`) is;
  * - the stylesheet of marks, whole-file views and downloads;
  * - a sidebar link to the verification page (./sidebar-link.ts);
- * - Expressive Code settings that make the copy button copy exactly the verified text.
+ * - the page title, followed on pages with checked blocks by what they were checked against
+ *   (../components/PageTitle.astro);
+ * - Expressive Code settings that make the copy button copy exactly the verified text. Its
+ *   Expressive Code plugin (./ec-verified-snippets.ts), which copies commands without prompts
+ *   or output and frames expected failures as wrong code, is registered in ec.config.mjs: it is
+ *   not plain data, and Starlight's `<Code>` component can only read such options from there.
  *
  * The verification page (src/pages/verification.astro) and the flake archives
  * (src/pages/downloads/[flake].tar.gz.ts) are ordinary routes.
@@ -35,9 +40,15 @@ export function verifiedSnippets(options: VerifiedSnippetsOptions = {}): Starlig
             'The verified-snippets plugin needs Expressive Code for copy buttons and frame titles; remove `expressiveCode: false` from the Starlight config.',
           );
         }
+        if (config.components?.PageTitle) {
+          throw new Error(
+            'The verified-snippets plugin overrides Starlight\'s `PageTitle` component to state what each page was checked against; remove `components.PageTitle` from the Starlight config.',
+          );
+        }
         const ec = typeof config.expressiveCode === 'object' ? config.expressiveCode : {};
         updateConfig({
           customCss: [...(config.customCss ?? []), fileURLToPath(new URL('../styles/verified-snippets.css', import.meta.url))],
+          components: { ...config.components, PageTitle: fileURLToPath(new URL('../components/PageTitle.astro', import.meta.url)) },
           expressiveCode: {
             ...ec,
             // Copy exactly the verified text: no tab expansion, no dropped comment lines.

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { BlockReport, FlakeReport, Report } from '../../scripts/verifier/types.ts';
 import { displayPath } from '../../scripts/verifier/glue.ts';
 import { ReportSchema } from './report-schema.ts';
+import { wrongCode, type WrongCode } from './wrong-code.ts';
 
 const HOW_TO_PRODUCE =
   'Run `npm run build` (it verifies every snippet, then builds the site), or `npm run verify -- --report .verify/report.json --out .verify/flakes` before `astro build`/`astro dev`.';
@@ -35,6 +36,12 @@ export interface Verification {
   flakeFile(name: string, path: string): FlakeReport['files'][number];
   /** The variant flake built around an expected-failure block. */
   variantFor(blockId: string): FlakeReport | undefined;
+  /**
+   * For an expected-failure block: its lines that differ from the working version, and the
+   * working blocks it stands in for (from the flakes' files, else the blocks of the same flake,
+   * file and slot). Undefined for other blocks.
+   */
+  wrongCode(blockId: string): WrongCode | undefined;
   /** Flakes readers can download: every assembled flake that is not a variant. */
   downloadableFlakes(): FlakeReport[];
   /** Absolute path of the tree of flake `name`. */
@@ -100,6 +107,39 @@ function createVerification(dir: string, report: Report): Verification {
     return path;
   };
 
+  const sameTarget = (block: BlockReport) =>
+    report.blocks
+      .filter((b) => (b.role === 'file' || b.role === 'fragment') && b.flake === block.flake && b.file === block.file && b.slot === block.slot)
+      .map((b) => b.id);
+
+  const wrongCodeOf = (blockId: string): WrongCode | undefined => {
+    const block = byId.get(blockId);
+    if (!block || block.role !== 'expected-failure') return undefined;
+    const whole = { lines: block.code.split('\n').map((_, i) => i + 1), replaces: sameTarget(block) };
+    const base = report.flakes.find((f) => f.name === block.flake && f.variantOf === null);
+    const fileOf = (flake: FlakeReport | undefined) => flake?.files.find((f) => f.path === block.file);
+    const variant = report.flakes.find((f) => f.variantOf === blockId && fileOf(f)?.segments.some((s) => s.blockId === blockId));
+    const variantFile = fileOf(variant);
+    const baseFile = fileOf(base);
+    if (!variant || !base || !variantFile || !baseFile) return whole;
+    const found = wrongCode(
+      block,
+      { text: readFile(variant.name, variantFile.path), segments: variantFile.segments },
+      { text: readFile(base.name, baseFile.path), segments: baseFile.segments },
+    );
+    return { lines: found.lines, replaces: found.replaces.length ? found.replaces : whole.replaces };
+  };
+
+  const readFile = (name: string, path: string) => {
+    const full = join(flakeDir(name), ...path.split('/').map(safeSegment));
+    if (!existsSync(full)) {
+      throw new VerificationDataError(
+        `The report lists file \`${path}\` of flake \`${name}\`, but \`${displayPath(process.cwd(), full)}\` does not exist: the report and the flakes come from different runs. ${HOW_TO_PRODUCE}`,
+      );
+    }
+    return readFileSync(full, 'utf8');
+  };
+
   return {
     dir,
     report,
@@ -132,15 +172,8 @@ function createVerification(dir: string, report: Report): Verification {
       }
       return tree;
     },
-    readFlakeFile(name, path) {
-      const full = join(flakeDir(name), ...path.split('/').map(safeSegment));
-      if (!existsSync(full)) {
-        throw new VerificationDataError(
-          `The report lists file \`${path}\` of flake \`${name}\`, but \`${displayPath(process.cwd(), full)}\` does not exist: the report and the flakes come from different runs. ${HOW_TO_PRODUCE}`,
-        );
-      }
-      return readFileSync(full, 'utf8');
-    },
+    readFlakeFile: readFile,
+    wrongCode: wrongCodeOf,
   };
 }
 

@@ -1,7 +1,9 @@
 /**
- * Code blocks as readers get them: every annotated block has a verification mark with the
- * level and the nixpkgs identity of the report, the copy button copies exactly the verified
- * text, and fragments offer their whole assembled file with the glue marked.
+ * Code blocks as readers get them: every annotated block has a verification mark that says
+ * how far Nix got, in words (what the page was checked against is stated once, under its
+ * title), the copy button copies exactly the verified text (commands without prompts or output;
+ * expected failures have none), and fragments offer their whole assembled file with the glue
+ * marked.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,39 +61,67 @@ describe('verification marks', () => {
     }
   });
 
-  test('each mark shows the level, the nixpkgs identity and the Nix version, or the exemption reason', async () => {
+  test('each mark shows its level and status in words, and a stand-in result says so; the environment is stated once per page', async () => {
     const { report } = await fixture.ready();
     const standin = report.nixpkgs.kind === 'standin';
     for (const [pagePath, blocks] of byPage(siteBlocks(report))) {
       const page = await open(pageUrl(pagePath));
+      const checked = blocks.some((b) => b.status !== 'exempt');
+      const env = page.locator('.vs-page-env');
+      expect.soft(await env.count(), `${pagePath}: one environment line`).toBe(checked ? 1 : 0);
+      if (checked) {
+        const text = (await env.textContent())!.replace(/\s+/g, ' ');
+        expect.soft(text, pagePath).toContain(`Nix ${report.nix.version}`);
+        if (standin) expect.soft(text, pagePath).toContain('the offline stand-in, not nixpkgs');
+        else expect.soft(text, pagePath).not.toContain('stand-in');
+      }
       for (const block of blocks) {
         const m = mark(page, block);
         const badge = (await m.locator('.vs-level').textContent())!;
+        // The environment is not repeated under every block.
+        expect.soft(await m.textContent(), block.id).not.toContain(`Nix ${report.nix.version}`);
+        expect.soft(await m.locator('.vs-badge').getAttribute('title'), `${block.id}: no tooltip`).toBeNull();
         if (block.status === 'exempt') {
           expect.soft(badge, block.id).toBe('Not verified');
           expect.soft(await m.locator('.vs-reason').textContent(), block.id).toBe(block.reason);
           continue;
         }
-        if (block.role === 'command') expect.soft(badge, block.id).toBe('Output checked');
+        if (block.role === 'command') expect.soft(badge, block.id).toMatch(/^Output checked/);
         else expect.soft(badge.toLowerCase(), block.id).toContain(HEADLINES[block.level!].toLowerCase());
-        const nixpkgs = (await m.locator('.vs-nixpkgs').textContent())!;
-        if (standin) {
-          expect.soft(nixpkgs, block.id).toMatch(/^offline stand-in/);
-          expect.soft(nixpkgs, block.id).not.toMatch(/nixpkgs/i);
-        } else {
-          // Pinned and path runs show the verifier's label as is (it names nixpkgs already).
-          expect.soft(nixpkgs, block.id).toContain(report.nixpkgs.label);
-        }
-        expect.soft(await m.locator('.vs-nix').textContent(), block.id).toBe(`Nix ${report.nix.version}`);
-        if (block.role === 'expected-failure') {
-          expect.soft(await m.locator('.vs-fails').textContent(), block.id).toBe(block.reason);
-        }
+        const onStandin = standin && block.level !== 'parse';
+        expect.soft(badge.endsWith(' on the stand-in'), `${block.id}: ${badge}`).toBe(onStandin);
+        expect.soft(await m.getAttribute('data-basis'), block.id).toBe(onStandin ? 'standin' : block.level === 'parse' ? 'parser' : 'nixpkgs');
       }
       await page.close();
     }
   });
 
-  test('each mark links to its row on the verification page, which gives page, line, flake, level and status', async () => {
+  test('a stand-in mark has another colour than a real-nixpkgs mark, and wrong code never has the green of working code', async () => {
+    const { report } = await fixture.ready();
+    const page = await open('/troubleshooting/');
+    // The colours a real-nixpkgs result and a stand-in result get, resolved on this page.
+    const colour = (variable: string) =>
+      page.evaluate((v) => {
+        const probe = document.createElement('span');
+        probe.style.color = `var(${v})`;
+        document.body.append(probe);
+        const value = getComputedStyle(probe).color;
+        probe.remove();
+        return value;
+      }, variable);
+    const green = await colour('--sl-color-green-high');
+    const purple = await colour('--sl-color-purple-high');
+    expect(green).not.toBe(purple);
+    for (const block of siteBlocks(report).filter((b) => b.page.endsWith('troubleshooting.mdx') && b.status === 'verified')) {
+      const badge = mark(page, block).locator('.vs-badge');
+      const shown = await badge.evaluate((el) => getComputedStyle(el).color);
+      expect.soft(shown, `${block.id} is not green`).not.toBe(green);
+      if (report.nixpkgs.kind === 'standin' && block.role !== 'expected-failure') expect.soft(shown, block.id).toBe(purple);
+    }
+    await page.close();
+  });
+
+  test('each mark links to its row on the verification page, and the maintainers’ rows give page, line, flake, level and status', async () => {
     const { report } = await fixture.ready();
     const blocks = siteBlocks(report);
     const first = await open(pageUrl(blocks[0]!.page));
@@ -100,8 +130,9 @@ describe('verification marks', () => {
     await first.close();
 
     const page = await open('/verification/');
+    expect(await page.locator(href!.replace(/^.*#/, '#')).getAttribute('data-block')).toBe(blocks[0]!.id);
     for (const block of report.blocks) {
-      const row = page.locator(`tr[data-block="${block.id}"]`);
+      const row = page.locator(`tr[data-internal-block="${block.id}"]`);
       await expect.soft(row.count(), block.id).resolves.toBe(1);
       const cells = await row.locator('td').allTextContents();
       expect.soft(cells[0], block.id).toBe(String(block.line));
@@ -111,7 +142,7 @@ describe('verification marks', () => {
     }
     const facts = await page.locator('.vs-facts').textContent();
     expect(facts).toContain(report.nix.version);
-    expect(await page.getByText(report.command, { exact: true }).count()).toBeGreaterThan(0);
+    expect(await page.getByText(report.command, { exact: false }).count()).toBeGreaterThan(0);
     for (const flake of report.flakes.filter((f) => f.variantOf === null)) {
       for (const check of flake.checks) {
         const cell = page.locator(`#flake-${flake.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')} ~ table.vs-checks td`, { hasText: check.name });
@@ -123,7 +154,7 @@ describe('verification marks', () => {
 });
 
 describe('copy buttons', () => {
-  test('copy exactly the verified text of each block, fragments included', async () => {
+  test('copy exactly the verified text of each Nix block, fragments included; expected failures have no copy button', async () => {
     const { url, context, report } = await fixture.ready();
     const blocks = siteBlocks(report);
     expect(blocks.some((b) => b.role === 'fragment'), 'the guide has fragments to check').toBe(true);
@@ -133,8 +164,14 @@ describe('copy buttons', () => {
       const page = await open(pageUrl(pagePath));
       for (const block of pageBlocks) {
         await reveal(page, block);
-        await page.evaluate(() => navigator.clipboard.writeText(''));
         const button = codeBlockOf(page, block).locator('.copy button');
+        if (block.role === 'expected-failure') {
+          expect.soft(await button.count(), `${block.id}: wrong code has no copy button`).toBe(0);
+          continue;
+        }
+        // Shell sessions copy their commands only: test/e2e/copy.test.ts.
+        if (block.lang !== 'nix') continue;
+        await page.evaluate(() => navigator.clipboard.writeText(''));
         await button.click();
         await expect
           .poll(() => page.evaluate(() => navigator.clipboard.readText()), { message: block.id })
