@@ -129,8 +129,8 @@ describe('missingPathReferences', () => {
 
   it('finds the line that spells a path Nix could not find', () => {
     const message = `getting status of '${STORE}/pkgs/linux-package': No such file or directory`;
-    expect(missingPathReferences(message, nur)).toEqual([{ path: `${STORE}/overlays/default.nix`, line: 2, column: 17 }]);
-    expect(diagnoseNixError(`error: ${message}\n`, nur, fallback, 'eval')).toMatchObject({ file: 'o.nix', place: { line: 2, column: 17 } });
+    expect(missingPathReferences(message, nur)).toEqual([{ path: `${STORE}/overlays/default.nix`, line: 2, column: 14 }]);
+    expect(diagnoseNixError(`error: ${message}\n`, nur, fallback, 'eval')).toMatchObject({ file: 'o.nix', place: { line: 2, column: 14 } });
   });
 
   it('ignores paths outside the flakes and paths that exist', () => {
