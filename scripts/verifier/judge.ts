@@ -32,7 +32,7 @@ export interface JudgeContext {
 export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: JudgeContext): Judgement {
   const fallback = flakeFallback(flake);
   if (!answers.eval.ok || !answers.report) {
-    return { level: 'parse', diagnostics: [diagnoseNixError(answers.eval.stderr, ctx.index, fallback, 'eval')], checks: [], builtAgainst: [] };
+    return { level: 'parse', diagnostics: [positioned(diagnoseNixError(answers.eval.stderr, ctx.index, fallback, 'eval'), flake, fallback)], checks: [], builtAgainst: [] };
   }
   const report = answers.report;
   const diagnostics: Diagnostic[] = report.schema.map((entry) => schemaProblem(entry, flake, fallback));
@@ -157,6 +157,26 @@ function failureTexts(answers: FlakeAnswers): { text: string; level: Level }[] {
 /** How a claim that does not hold is worded, in diagnostics and for `fails` to match. */
 function checkFailure(name: string): string {
   return `Check failed: "${name}" does not hold.`;
+}
+
+/**
+ * An error Nix gave no position for (infinite recursion, on Nix 2.8) is not the first line
+ * of flake.nix: say so, and list the blocks it can come from.
+ */
+function positioned(diagnostic: Diagnostic, flake: AssembledFlake, fallback: ReturnType<typeof flakeFallback>): Diagnostic {
+  const atFallback = diagnostic.file === fallback.file && diagnostic.place?.line === fallback.place?.line;
+  if (!atFallback || diagnostic.notes?.some((n) => n.startsWith('also at'))) return diagnostic;
+  // Block ids are `page:line`, the line of the block's fence.
+  const blocks = [...new Set(flake.files.flatMap((f) => f.origins.flatMap((o) => (o.kind === 'block' ? [o.blockId] : []))))].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true }),
+  );
+  // No place: a code frame of the flake's first line would point at nothing.
+  const { place: _none, ...unplaced } = diagnostic;
+  return {
+    ...unplaced,
+    reason: `${diagnostic.reason}\nNix gave no position for this error: it comes from flake \`${flake.name}\`, whose blocks are listed below.`,
+    notes: [...(diagnostic.notes ?? []), ...blocks.map((b) => `block at ${b}`)],
+  };
 }
 
 function flakeFallback(flake: AssembledFlake): { file: string; place?: Point; blockId?: string } {

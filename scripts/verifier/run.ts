@@ -406,7 +406,7 @@ function groupUnderCauses(diagnostics: Diagnostic[]): Map<string, string> {
     const at = d.reason.indexOf(SOMETHING_ELSE);
     if (d.ruleId !== 'expected-failure' || at === -1) continue;
     const said = same(d.reason.slice(at + SOMETHING_ELSE.length));
-    const cause = diagnostics.find((c) => c.ruleId !== 'expected-failure' && same(c.reason) === said);
+    const cause = diagnostics.find((c) => c.ruleId !== 'expected-failure' && same(c.reason).startsWith(said));
     if (!cause) continue;
     cause.notes = [...(cause.notes ?? []), `it also breaks the expected failure at ${d.file}:${d.place?.line ?? '?'}`];
     if (d.blockId) folded.set(d.blockId, `Not checked: its flake fails first, at ${cause.file}:${cause.place?.line ?? '?'}.`);
