@@ -203,22 +203,38 @@ export function diagnoseNixError(
  * the first binding in that file whose path ends like the option's path.
  */
 export function optionDefinitions(message: string, index: SourceIndex): NixPosition[] {
-  const option = /option [`‘'"]([^`'’"]+)['’"`]/.exec(message)?.[1];
-  const file = /In [`‘'"](\/[^'’"`]+)['’"`]/.exec(message)?.[1];
-  if (!option || !file) return [];
-  const assembled = fileAt(file, index);
-  if (!assembled) return [];
-  const parts = option.split('.');
-  const lines = assembled.text.split('\n');
-  for (let take = parts.length; take >= 1; take--) {
-    const suffix = parts.slice(parts.length - take).map(escapeRegExp).join('\\s*\\.\\s*');
-    const binding = new RegExp(`(^|[\\s{;.])(${suffix})\\s*=`);
-    for (let i = 0; i < lines.length; i++) {
-      const m = binding.exec(lines[i]!);
-      if (m) return [{ path: file, line: i + 1, column: m.index + m[1]!.length + 1 }];
-    }
+  const named = /option [`‘'"]([^`'’"]+)['’"`]/.exec(message)?.[1];
+  if (!named) return [];
+  // `boot.kernelModules.[definition 1-entry 2]` names an entry of a definition: the option is the rest.
+  const option = named.replace(/\.?"?\[definition \d+(?:-entry \d+)?\]"?/g, '');
+  const file = /In [`‘'"]([^'’"`]+)['’"`]/.exec(message)?.[1];
+  // A module written inline (`In <unknown-file>`) is in some file of the flakes: look in all.
+  const files: Array<{ path: string; text: string }> = [];
+  if (file?.startsWith('/')) {
+    const assembled = fileAt(file, index);
+    if (assembled) files.push({ path: file, text: assembled.text });
+  } else {
+    for (const [root, flake] of index.roots) for (const f of flake.files) if (f.path.endsWith('.nix')) files.push({ path: `${root}/${f.path}`, text: f.text });
   }
-  return [];
+  const parts = option.split('.');
+  const bindings = (pattern: RegExp) =>
+    files.flatMap((f) =>
+      f.text.split('\n').flatMap((line, i) => {
+        if (/^\s*#/.test(line)) return [];
+        const m = pattern.exec(line);
+        return m ? [{ path: f.path, line: i + 1, column: m.index + m[1]!.length + 1 }] : [];
+      }),
+    );
+  // The whole path first, then shorter tails (a nested spelling: `systemd-boot.enable` inside
+  // `boot.loader = { … }`); a lone last name only when one line binds it.
+  for (let take = parts.length; take >= 1; take--) {
+    const tail = parts.slice(parts.length - take).map(escapeRegExp).join('\\s*\\.\\s*');
+    const found = bindings(new RegExp(`(^|[\\s{;.])(${tail})\\s*=(?!=)`));
+    if (found.length && (take > 1 || parts.length === 1 || found.length === 1)) return [found[0]!];
+  }
+  // An option named by a prefix of what the page binds (`The option \`systemd' does not exist`).
+  const prefix = bindings(new RegExp(`(^|[\\s{;])(${parts.map(escapeRegExp).join('\\s*\\.\\s*')})\\s*\\.`));
+  return prefix.length ? [prefix[0]!] : [];
 }
 
 /**

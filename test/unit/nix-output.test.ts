@@ -191,3 +191,41 @@ describe('parseNixError on the layouts of other Nix versions', () => {
     expect(error.positions.some((p) => p.path.startsWith('«github:NixOS/nixpkgs/'))).toBe(true);
   });
 });
+
+describe('optionDefinitions: where a NixOS option error comes from', () => {
+  const text = [
+    '{ config, ... }:', // 1
+    '{', // 2
+    '  boot.loader = {', // 3
+    '    systemdBoot.enable = true;', // 4
+    '  };', // 5
+    '  # systemd.services.old = { };', // 6
+    '  systemd.services.hello.enable = true;', // 7
+    '  boot.kernelModules = [ "qc71_laptop" ];', // 8
+    '}', // 9
+  ].join('\n');
+  const file: AssembledFlake = {
+    name: 'simple',
+    links: {},
+    files: [{ path: 'configuration.nix', text: `${text}\n`, origins: text.split('\n').map((_, i) => ({ kind: 'glue' as const, path: 'c.nix', line: i + 1 })) }],
+  };
+  const where: SourceIndex = { roots: new Map([[STORE, file]]) };
+  const at = (line: number, column: number) => [{ path: `${STORE}/configuration.nix`, line, column }];
+
+  it('finds a nested spelling', () => {
+    expect(optionDefinitions(`The option \`boot.loader.systemdBoot.enable' does not exist. Definition values:\n- In \`${STORE}/configuration.nix'`, where)).toEqual(at(4, 5));
+  });
+
+  it('looks in every file for a module written inline', () => {
+    expect(optionDefinitions("The option `boot.loader.systemdBoot.enable' does not exist. Definition values:\n- In `<unknown-file>'", where)).toEqual(at(4, 5));
+  });
+
+  it('finds an option named by a prefix of what the page binds, and skips comments', () => {
+    expect(optionDefinitions(`The option \`systemd' does not exist. Definition values:\n- In \`${STORE}/configuration.nix'`, where)).toEqual(at(7, 3));
+  });
+
+  it('reads through `, via option` and `[definition N-entry M]`', () => {
+    const message = `A definition for option \`boot.kernelModules.[definition 1-entry 1]' is not of type \`string'. Definition values:\n- In \`${STORE}/configuration.nix', via option \`boot.initrd.kernelModules'`;
+    expect(optionDefinitions(message, where)).toEqual(at(8, 3));
+  });
+});
