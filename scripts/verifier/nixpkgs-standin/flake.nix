@@ -7,13 +7,14 @@
 # `--override-input nixpkgs path:<this directory>` when real nixpkgs cannot be
 # fetched. Results obtained with it are not nixpkgs results.
 #
-# What it is not: it is not nixpkgs. Its derivations instantiate (drvPath works)
-# but are not buildable: their builders fail on purpose, and fetchers never
-# download. Only the interfaces named in the header comment of each file exist;
-# anything else is missing, and a missing attribute or option here says nothing
-# about real nixpkgs. Package versions are plausible, not current.
+# What it is not: it is not nixpkgs. Its stdenv builds with the host's toolchain,
+# and its Linux 6.12 is Debian's kernel tree; fetchers never download, and a NixOS
+# system is never built. Only the interfaces named in the header comment of each
+# file exist; anything else is missing, and a missing attribute or option here says
+# nothing about real nixpkgs. README.md lists, interface by interface, how closely
+# it follows nixpkgs and what that could hide.
 {
-  description = "Offline stand-in for the parts of nixpkgs the guide uses (not nixpkgs; nothing here builds)";
+  description = "Offline stand-in for the parts of nixpkgs the guide uses (not nixpkgs)";
 
   outputs =
     { self }:
