@@ -14,11 +14,15 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { formatDiagnostic, formatSummary } from './verifier/format.ts';
 import { defaultJobs, verify, type VerifyResult } from './verifier/run.ts';
-import { LEVELS, type Level } from './verifier/types.ts';
+import { LEVELS, REPORT_VERSION, type Level, type Report } from './verifier/types.ts';
 import { removeWorkspacesSync } from './verifier/workspace.ts';
 import { OutDirRefused, outDirProblem, writeFileAtomically, writeOutDir } from './verifier/out-dir.ts';
 import { displayPath } from './verifier/glue.ts';
 import { findPages } from './verifier/pages.ts';
+import { mergeReports } from './verifier/merge-reports.ts';
+import { parseShard } from './verifier/shard.ts';
+import { ReportSchema } from '../src/lib/report-schema.ts';
+import { readFile } from 'node:fs/promises';
 import type { NixpkgsChoice } from './verifier/nixpkgs.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -52,6 +56,9 @@ Options:
   --cache DIR        where results are cached (default: .cache/verify)
   --no-cache         neither read nor write the cache
   --quiet            no progress lines
+  --shard K/N        verify the K-th of N deterministic shares of the flakes (each flake
+                     with the flakes linked to it and its expected-failure copies)
+  --merge-reports    merge the shard reports given as arguments into --report FILE
   -h, --help         this text
 
 Exit codes: 0 all verified, 1 drift found, 2 usage or environment problem.`;
@@ -78,6 +85,8 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
         cache: { type: 'string', default: '.cache/verify' },
         'no-cache': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        shard: { type: 'string' },
+        'merge-reports': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -91,6 +100,9 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
     return 0;
   }
   const usage = (message: string) => (log(`error: ${message}\nRun with --help for the options.`), 2);
+  if (values['merge-reports']) return mergeCommand(positionals, values.report, log, usage);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (shard && 'problem' in shard) return usage(shard.problem);
   if (values.level !== undefined && !LEVELS.includes(values.level as Level)) {
     return usage(`--level must be one of ${LEVELS.join(', ')}, not \`${values.level}\`.`);
   }
@@ -138,6 +150,7 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
     cacheDir: values['no-cache'] ? null : resolve(ROOT, values.cache),
     sources: mirror,
     memoryLimitMiB: memoryLimit,
+    ...(shard ? { shard } : {}),
     ...(kernelSource ? { kernelSource } : {}),
     command: ['npm run verify --', ...argv].join(' ').replace(/ --$/, ''),
     log: quiet ? () => {} : log,
@@ -177,6 +190,29 @@ async function writeOutputs(result: VerifyResult, report: string | undefined, ou
   } catch (error) {
     refuse(error instanceof OutDirRefused ? error.message : `--out ${out}: ${(error as Error).message}`, out);
   }
+}
+
+/** `--merge-reports a.json b.json --report merged.json`: one report from the shards of a run. */
+async function mergeCommand(files: string[], report: string | undefined, log: (s: string) => void, usage: (m: string) => number): Promise<number> {
+  if (files.length === 0 || !report) return usage('--merge-reports takes the shard reports as arguments and writes --report FILE.');
+  const reports: Report[] = [];
+  for (const file of files) {
+    const text = await readFile(resolve(file), 'utf8').catch(() => undefined);
+    if (text === undefined) return usage(`${file}: no such report.`);
+    let parsed;
+    try {
+      parsed = ReportSchema.safeParse(JSON.parse(text));
+    } catch (error) {
+      return usage(`${file} is not JSON: ${(error as Error).message}`);
+    }
+    if (!parsed.success) return usage(`${file} is not a report of this verifier (version ${REPORT_VERSION}).`);
+    reports.push(parsed.data);
+  }
+  const merged = mergeReports(reports);
+  if ('problem' in merged) return usage(merged.problem);
+  await writeFileAtomically(resolve(report), JSON.stringify(merged, null, 2) + '\n');
+  log(formatSummary(merged));
+  return merged.diagnostics.length ? 1 : 0;
 }
 
 /** The machine's memory shared by the jobs and one more (the Node process, the builds). */

@@ -12,6 +12,7 @@ import { cacheKey, fileCache, type Cache } from './cache.ts';
 import { parseCommandBlock } from './commands.ts';
 import { extractBlocks } from './extract.ts';
 import { flakeProblems } from './flake-graph.ts';
+import { shareOf, type Shard } from './shard.ts';
 import { readPageText } from './pages.ts';
 import { loadGlue, type GlueFlake } from './glue.ts';
 import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
@@ -36,6 +37,8 @@ export interface VerifyOptions {
   jobs: number;
   timeout: `${number}s`;
   cacheDir: string | null;
+  /** Verify only this shard's share of the flakes (`--shard K/N`). */
+  shard?: Shard;
   /** Memory per Nix call, in MiB, past which it is stopped. */
   memoryLimitMiB?: number;
   /** A source mirror (`--sources`): upstream trees as `OWNER-REPO-REV.tar.gz`. */
@@ -106,6 +109,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     ...extra,
   });
   if (diagnostics.some((d) => d.fatal)) return result(2);
+  // A shard runs its share of the flakes, their copies and blocks; the rest is another shard's.
+  const share = options.shard ? shareOf(options.shard, assembly.flakes, assembly.variants, blocks) : { flakes: assembly.flakes, variants: assembly.variants, blocks };
 
   const nix = await detectNix(options.timeout);
   if ('problem' in nix) return result(2, { diagnostics: [...diagnostics, environmentProblem(nix.problem)] });
@@ -126,8 +131,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const level: Level = options.level ?? (nixpkgs.identity.kind === 'pinned' ? 'build' : 'eval');
     const cache = fileCache(options.cacheDir, ws.dir);
     const salt = [await verifierHash(), nix.version, nixpkgs.identity, level];
-    const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks, sources });
-    const judged = await run.all(assembly.flakes, assembly.variants);
+    const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks: share.blocks, sources });
+    const judged = await run.all(share.flakes, share.variants);
     if (judged.faults.length) {
       return result(2, { diagnostics: [...diagnostics, ...judged.faults.map((f) => environmentProblem(f))] });
     }
@@ -149,8 +154,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       nixName: nix.name,
       nixpkgs: nixpkgs.identity,
       level,
-      blocks,
-      flakes: [...assembly.flakes, ...assembly.variants],
+      blocks: share.blocks,
+      flakes: [...share.flakes, ...share.variants],
       judgements: judged.judgements,
       parseFailures: judged.parseFailures,
       diagnostics,

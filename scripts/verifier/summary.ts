@@ -45,7 +45,7 @@ export interface ReportInput {
 export function buildReport(input: ReportInput): Report {
   const blocks = input.blocks.map((block) => blockReport(block, input));
   const count = (status: Status) => blocks.filter((b) => b.status === status).length;
-  return {
+  return sortReport({
     version: REPORT_VERSION,
     generatedAt: input.generatedAt ?? new Date().toISOString(),
     command: input.command,
@@ -58,6 +58,20 @@ export function buildReport(input: ReportInput): Report {
     caps: [...input.caps],
     builtAgainst: [...new Set([...input.judgements.values()].flatMap((j) => j.builtAgainst))].sort(),
     summary: { blocks: blocks.length, verified: count('verified'), failed: count('failed'), exempt: count('exempt') },
+  });
+}
+
+/**
+ * The report in its canonical order: blocks by page and line, flakes before their copies, by
+ * name, diagnostics by file and line. A run and the merge of its shards then agree.
+ */
+export function sortReport(report: Report): Report {
+  const byPlace = (a: { file: string; line: number }, b: typeof a) => a.file.localeCompare(b.file) || a.line - b.line;
+  return {
+    ...report,
+    blocks: [...report.blocks].sort((a, b) => byPlace({ file: a.page, line: a.line }, { file: b.page, line: b.line })),
+    flakes: [...report.flakes].sort((a, b) => Number(a.variantOf !== null) - Number(b.variantOf !== null) || a.name.localeCompare(b.name)),
+    diagnostics: [...report.diagnostics].sort((a, b) => byPlace({ file: a.file, line: a.place?.line ?? 0 }, { file: b.file, line: b.place?.line ?? 0 })),
   };
 }
 
