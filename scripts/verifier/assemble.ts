@@ -7,6 +7,7 @@
  * name that slot, in page order, indented like the slot line.
  */
 import type { GlueFile, GlueFlake } from './glue.ts';
+import { partialCode } from './partial-code.ts';
 import type { AssembledFile, AssembledFlake, Block, Diagnostic, LineOrigin, Target } from './types.ts';
 
 const SLOT_LINE = /^(?<indent>[ \t]*)# slot: (?<name>[\w.-]+)[ \t]*$/;
@@ -301,5 +302,33 @@ export function standaloneForms(block: Block): Record<'expression' | 'bindings',
     text: [open, ...lines, close].join('\n') + '\n',
     origins: [fence, ...body, closing],
   });
-  return { expression: form('with { }; (', ')'), bindings: form('with { }; {', '}') };
+  if (block.annotation.role !== 'lint') return { expression: form('with { }; (', ')'), bindings: form('with { }; {', '}') };
+  return { expression: partialForm(block, 'expression'), bindings: partialForm(block, 'bindings') };
+}
+
+/**
+ * An unannotated block, with the shapes docs use for partial code made real Nix
+ * (`partial-code.ts`). The wrapper's close maps just past the block's last written line, so
+ * that a block that ends too early is reported there.
+ */
+function partialForm(block: Block, form: 'expression' | 'bindings'): AssembledFile {
+  const partial = partialCode(block.code, form);
+  const origin = (line: number, column: number): LineOrigin => ({
+    kind: 'block',
+    blockId: block.id,
+    page: block.page,
+    line: block.codeLine + line,
+    columnOffset: block.codeColumn - 1 + column,
+  });
+  const lines = splitLines(block.code);
+  let last = lines.length - 1;
+  while (last > 0 && lines[last]!.trim() === '') last--;
+  const end = lines.length ? origin(last, lines[last]!.trimEnd().length) : { kind: 'block' as const, blockId: block.id, page: block.page, line: block.start.line, columnOffset: 0 };
+  const fence: LineOrigin = { kind: 'block', blockId: block.id, page: block.page, line: block.start.line, columnOffset: 0 };
+  const [open, close] = partial.wrap === 'expression' ? ['with { }; (', ')'] : ['with { }; {', '}'];
+  return {
+    path: '',
+    text: [open, ...partial.lines.map((l) => l.text), close].join('\n') + '\n',
+    origins: [fence, ...partial.lines.map((l) => origin(l.line, l.column)), end],
+  };
 }

@@ -5,6 +5,7 @@
 import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
+import { fenceLanguage, mystOptionLines } from '../../src/markdown/annotations.ts';
 import { pageProcessor } from '../../src/markdown/syntax.ts';
 import { normaliseLineEnds } from './line-ends.ts';
 import { frontmatterProblem, syntaxProblem, unclosedFence } from './page-syntax.ts';
@@ -56,15 +57,19 @@ export function extractBlocks(page: string, source: string, options: { strict: b
       });
     }
     if (snippet.annotation.role === 'ignored') return;
+    // A MyST directive (```{code-block} nix) names its language after it, and may open with
+    // options (`:caption: default.nix`): the code starts after them.
+    const fence = fenceLanguage(node.lang, node.meta);
+    const options = fence.myst ? mystOptionLines(node.value) : 0;
     blocks.push({
       id,
       page,
       start: { line: start.line, column: start.column },
-      codeLine: start.line + 1,
+      codeLine: start.line + 1 + options,
       codeColumn: start.column,
-      lang: node.lang ?? '',
-      meta: node.meta ?? '',
-      code: node.value,
+      lang: fence.lang,
+      meta: fence.meta,
+      code: node.value.split('\n').slice(options).join('\n'),
       annotation: snippet.annotation,
     });
   });

@@ -6,6 +6,7 @@ import type { Cache } from './cache.ts';
 import { cacheKey } from './cache.ts';
 import { parseFiles, type NixRunner } from './nix.ts';
 import { diagnoseNixError, type SourceIndex } from './nix-output.ts';
+import { gapReason, partialCode, type Chunk } from './partial-code.ts';
 import type { AssembledFile, Block, Diagnostic } from './types.ts';
 
 /** A file on disk to parse: a file of a flake, or one form of a block on its own. */
@@ -70,9 +71,33 @@ export function judgeParse(targets: ReadonlyMap<string, ParseTarget>, failures: 
     const furthest = errors
       .map((e) => diagnoseNixError(e, index, { file: block.page, place: block.start, blockId: block.id }, 'parse'))
       .sort((a, b) => (b.place?.line ?? 0) - (a.place?.line ?? 0) || (b.place?.column ?? 0) - (a.place?.column ?? 0))[0]!;
-    diagnostics.push(furthest);
+    diagnostics.push(endsEarly(block, furthest) ?? furthest);
   }
   return { diagnostics, failedFlakes, failedBlocks };
+}
+
+/**
+ * A parse error past the end of what the block shows (on its closing fence, or past the last
+ * character of a line: where only the verifier's wrapper is) means the block, or one input of
+ * a session, ends before its expression does. Say so at that line, never "unexpected ')'"
+ * from a wrapper the reader cannot see. Undefined for an error inside the code. Pure.
+ */
+export function endsEarly(block: Block, diagnostic: Diagnostic): Diagnostic | undefined {
+  const place = diagnostic.place;
+  if (!place || diagnostic.file !== block.page) return undefined;
+  const lines = block.code.split('\n');
+  let index = place.line - block.codeLine;
+  if (index < 0) return undefined;
+  if (index < lines.length && place.column <= block.codeColumn - 1 + lines[index]!.trimEnd().length) return undefined;
+  if (index >= lines.length) {
+    index = lines.length - 1;
+    while (index > 0 && lines[index]!.trim() === '') index--;
+  }
+  const chunks: Chunk[] = block.annotation.role === 'lint' ? partialCode(block.code, 'expression').chunks : [];
+  const chunk = chunks.find((c) => c.first <= index && index <= c.last) ?? { kind: 'code', first: 0, last: index };
+  const reason = gapReason(block.code, { ...chunk, last: index }, diagnostic.reason, (line) => block.codeLine + line);
+  const { notes: _notes, ...rest } = diagnostic;
+  return { ...rest, reason, place: { line: block.codeLine + index, column: block.codeColumn + lines[index]!.trimEnd().length } };
 }
 
 /** A cached parse answer: Nix's error, or null for a file that parsed. */

@@ -59,23 +59,60 @@ export interface AnnotationOptions {
   strict: boolean;
 }
 
+/**
+ * MyST writes a code block as a directive: ```` ```{code-block} nix ````, with the language
+ * first in what remark reads as the meta. `{code}` and `{sourcecode}` are its other names.
+ */
+const MYST_CODE_DIRECTIVE = /^\{(?:code-block|code|sourcecode)\}$/i;
+
+/** A fence's language and meta, with a MyST code directive read as the language it names. */
+export function fenceLanguage(lang: string | null | undefined, meta: string | null | undefined): { lang: string; meta: string; myst: boolean } {
+  if (!lang || !MYST_CODE_DIRECTIVE.test(lang)) return { lang: lang ?? '', meta: meta ?? '', myst: false };
+  const [language = '', ...rest] = (meta ?? '').trim().split(/\s+/);
+  return { lang: language, meta: rest.join(' '), myst: true };
+}
+
+/**
+ * MyST options at the top of a directive's body (`:caption: default.nix` lines, or a YAML
+ * block between `---` lines), and the blank line after them: how many lines they take.
+ */
+export function mystOptionLines(code: string): number {
+  const lines = code.split('\n');
+  let n = 0;
+  if (lines[0]?.trim() === '---') {
+    const close = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
+    if (close === -1) return 0;
+    n = close + 1;
+  } else {
+    while (n < lines.length && /^:[\w-]+:(?:\s|$)/.test(lines[n]!)) n++;
+  }
+  if (n > 0 && n < lines.length && lines[n]!.trim() === '') n++;
+  return n;
+}
+
 /** Reads a code block's language and meta string into an annotation. */
 export function parseAnnotation(
-  lang: string | null | undefined,
-  meta: string | null | undefined,
+  fenceLang: string | null | undefined,
+  fenceMeta: string | null | undefined,
   options: AnnotationOptions,
 ): AnnotationResult {
+  const { lang, meta } = fenceLanguage(fenceLang, fenceMeta);
   const problems: string[] = [];
-  const parsed = new MetaOptions(meta ?? '');
-  problems.push(...(parsed.errors ?? []).map((e) => `The code-fence meta could not be read: ${e}.`));
-  const language = (lang ?? '').toLowerCase();
+  const parsed = new MetaOptions(meta);
+  const language = lang.toLowerCase();
   const isNix = NIX_LANGS.has(language);
 
   const list = parsed.list();
   // Keys that make a block the verifier's, whatever its language (`title` alone does not).
-  const ours = isNix || list.some((o) => o.key && CLAIMING_KEYS.has(o.key.toLowerCase()));
+  const claims = list.some((o) => o.key && CLAIMING_KEYS.has(o.key.toLowerCase()));
+  const ours = isNix || claims;
+  // Without --strict (someone else's docs), meta the verifier does not own is not its
+  // business: other languages' fences, unknown keys, Expressive Code's `title` alone.
+  const owned = options.strict || claims;
+  if (owned) problems.push(...(parsed.errors ?? []).map((e) => `The code-fence meta could not be read: ${e}.`));
   const unreadable = { role: isNix ? 'lint' : 'ignored' } as const;
-  if (ours) {
+  if (!options.strict && !isNix && !(claims && COMMAND_LANGS.has(language))) return { annotation: { role: 'ignored' }, problems: [] };
+  if (ours && owned) {
     // A broken quote shifts every key after it: report it alone.
     const quotes = list.flatMap((o) => (hasUnbalancedQuote(o) ? [unbalancedQuoteMessage(o.raw)] : []));
     if (quotes.length) return { annotation: unreadable, problems: [...problems, ...quotes] };
@@ -87,7 +124,7 @@ export function parseAnnotation(
     if (!option.key) continue;
     const key = option.key.toLowerCase();
     if (!KNOWN_KEYS.has(key)) {
-      problems.push(unknownKeyMessage(option.key));
+      if (options.strict) problems.push(unknownKeyMessage(option.key));
       continue;
     }
     if (!ours || !OWN_KEY_SET.has(key)) continue;
@@ -133,7 +170,8 @@ export function parseAnnotation(
     return { annotation: { role: 'ignored' }, problems };
   }
 
-  if (flake === undefined && file === undefined && slot === undefined && fails === undefined) {
+  // `title` alone is Expressive Code's frame title; only --strict asks for a flake with it.
+  if (flake === undefined && (file === undefined || !options.strict) && slot === undefined && fails === undefined) {
     if (options.strict) {
       problems.push(
         'This `nix` block has no annotation, so the verifier does not know where it belongs. Add `flake="NAME" title="PATH"` (a whole file), `slot="NAME"` as well (a fragment), `fails="ERROR TEXT"` (an expected failure) or `skip="REASON"` (exempt).',
