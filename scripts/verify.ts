@@ -158,7 +158,8 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
   // Diagnostics first: whatever happens to the outputs, what the run found is said.
   for (const diagnostic of result.diagnostics) log(`\n${formatDiagnostic(diagnostic, result.sources)}`);
   if (result.report) log(`\n${formatSummary(result.report)}`);
-  if (result.warning) log(`!!! ${result.warning.split('\n')[1] ?? result.warning}`);
+  // Said even with --quiet, whole: why this run did not check against nixpkgs.
+  for (const line of result.warning?.split('\n') ?? []) log(`!!! ${line}`);
   // Said even with --quiet: a level that stopped short is never a silent pass.
   for (const cap of result.report?.caps ?? []) log(`!!! LEVEL CAPPED at eval: ${cap}`);
   const found = result.diagnostics.length;

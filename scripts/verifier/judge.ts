@@ -7,7 +7,7 @@ import { normaliseOutput } from './commands.ts';
 import { nixBase32Decode } from './nar.ts';
 import { diagnoseNixError, escapeRegExp, mapPosition, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
 import type { EvalReport, FlakeAnswers, PackageInfo } from './stages.ts';
-import type { AssembledFlake, Block, Diagnostic, Level, Point, Status } from './types.ts';
+import { LEVELS, type AssembledFlake, type Block, type Diagnostic, type Level, type Point, type Status } from './types.ts';
 
 export interface Judgement {
   level: Level | null;
@@ -81,12 +81,13 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
     diagnostics.push(fetchProblem(answers.fetch.stderr, flake, ctx.index, fallback));
     return judged('eval');
   }
-  if (ctx.level === 'eval') return judged('eval');
+  const upTo = (level: Level) => LEVELS.indexOf(ctx.level) <= LEVELS.indexOf(level);
+  if (upTo('eval')) return judged('eval');
   if (answers.build && !answers.build.ok) {
     diagnostics.push(buildProblem(answers, report, flake, ctx.index, fallback));
     return judged('fetch');
   }
-  if (ctx.level === 'fetch') return judged('fetch');
+  if (upTo('fetch')) return judged('fetch');
   const problems = moduleProblems(answers, report, flake, ctx);
   diagnostics.push(...problems);
   for (const [name, claim] of Object.entries(report.checks)) {

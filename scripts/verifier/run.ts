@@ -144,8 +144,16 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
 
     const tooOld = judged.diagnostics.map((d) => NIXPKGS_NEEDS_NEWER_NIX.exec(d.reason)?.[1]).find(Boolean);
     if (tooOld) {
-      const problem = `Nix ${nix.version} is too old for ${nixpkgs.identity.label}, which needs Nix ${tooOld} or newer. Install a newer Nix, or verify with --offline.`;
-      return result(2, { diagnostics: [...diagnostics, environmentProblem(problem)] });
+      const problem = `${nix.name} is too old for ${nixpkgs.identity.label}, which needs Nix ${tooOld} or newer.`;
+      const install = 'Install a current Nix with its official installer (see scripts/setup-machine.sh, which does where the installer is reachable)';
+      if (options.ci || options.nixpkgs.mode !== 'pinned') {
+        return result(2, { diagnostics: [...diagnostics, environmentProblem(`${problem} ${install}, or verify with --offline.`)] });
+      }
+      // Outside CI, a first run against the pinned nixpkgs still checks something, and says loudly what.
+      const warning = `${problem}\nFalling back to the OFFLINE STAND-IN: results are not checked against nixpkgs. ${install} to check against nixpkgs.`;
+      options.log(`\n!!! ${warning.replaceAll('\n', '\n!!! ')}\n`);
+      const fallback = await verify({ ...options, nixpkgs: { mode: 'offline' } });
+      return { ...fallback, warning };
     }
     diagnostics.push(...judged.diagnostics);
     const report = buildReport({
