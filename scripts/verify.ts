@@ -14,13 +14,14 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { formatDiagnostic, formatSummary } from './verifier/format.ts';
 import { defaultJobs, verify, type VerifyResult } from './verifier/run.ts';
-import { LEVELS, REPORT_VERSION, type Level, type Report } from './verifier/types.ts';
+import { LEVELS, REPORT_VERSION, type AssembledFlake, type Level, type NixpkgsIdentity, type Report } from './verifier/types.ts';
 import { removeWorkspacesSync } from './verifier/workspace.ts';
 import { OutDirRefused, outDirProblem, writeFileAtomically, writeOutDir } from './verifier/out-dir.ts';
 import { displayPath } from './verifier/glue.ts';
 import { findPages } from './verifier/pages.ts';
 import { mergeReports } from './verifier/merge-reports.ts';
 import { parseShard } from './verifier/shard.ts';
+import { flakeLock, LOCK_FILE, readLock, writeLock } from './verifier/nixpkgs-lock.ts';
 import { ReportSchema } from '../src/lib/report-schema.ts';
 import { readFile } from 'node:fs/promises';
 import type { NixpkgsChoice } from './verifier/nixpkgs.ts';
@@ -59,6 +60,9 @@ Options:
   --shard K/N        verify the K-th of N deterministic shares of the flakes (each flake
                      with the flakes linked to it and its expected-failure copies)
   --merge-reports    merge the shard reports given as arguments into --report FILE
+  --update-nixpkgs   verify against the head of the pinned nixpkgs branch and, if every
+                     snippet holds, move the lock to it
+  --lock FILE        the nixpkgs lock (default: ${LOCK_FILE} in the checkout)
   -h, --help         this text
 
 Exit codes: 0 all verified, 1 drift found, 2 usage or environment problem.`;
@@ -87,6 +91,8 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
         quiet: { type: 'boolean', default: false },
         shard: { type: 'string' },
         'merge-reports': { type: 'boolean', default: false },
+        'update-nixpkgs': { type: 'boolean', default: false },
+        lock: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -131,18 +137,23 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
   const outProblem = values.out === undefined ? undefined : await outDirProblem(resolve(cwd, values.out), [ROOT, cwd]);
   if (outProblem) return usage(outProblem);
 
+  const lockPath = values.lock !== undefined ? resolve(cwd, values.lock) : join(ROOT, LOCK_FILE);
+  const lock = await readLock(lockPath);
+  if (lock && 'problem' in lock) return usage(lock.problem);
+  const update = values['update-nixpkgs'];
+  if (update && (values.offline || values.nixpkgs)) return usage('--update-nixpkgs moves the lock of the pinned nixpkgs: it goes with neither --offline nor --nixpkgs.');
   const nixpkgs: NixpkgsChoice = values.offline
     ? { mode: 'offline' }
     : values.nixpkgs
       ? { mode: 'path', path: resolve(cwd, values.nixpkgs) }
-      : { mode: 'pinned' };
+      : { mode: 'pinned', ...(lock ? { lock } : {}), ...(update ? { ignoreLock: true } : {}) };
   const quiet = values.quiet;
   const result = await verify({
     root: ROOT,
     pages,
     strict: guide || values.strict,
     flakesDir,
-    level: values.level as Level | undefined,
+    level: (values.level as Level | undefined) ?? (update ? 'build' : undefined),
     nixpkgs,
     ci: process.env.CI === 'true' || process.env.CI === '1',
     jobs,
@@ -162,6 +173,7 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
   for (const line of result.warning?.split('\n') ?? []) log(`!!! ${line}`);
   // Said even with --quiet: a level that stopped short is never a silent pass.
   for (const cap of result.report?.caps ?? []) log(`!!! LEVEL CAPPED at eval: ${cap}`);
+  if (update) return moveLock(result, lockPath, log);
   const found = result.diagnostics.length;
   await writeOutputs(result, values.report, values.out, cwd);
   for (const diagnostic of result.diagnostics.slice(found)) log(`\n${formatDiagnostic(diagnostic, result.sources)}`);
@@ -187,10 +199,36 @@ async function writeOutputs(result: VerifyResult, report: string | undefined, ou
   }
   if (out === undefined) return;
   try {
-    await writeOutDir(resolve(cwd, out), [...result.flakes, ...result.variants], { guarded });
+    await writeOutDir(resolve(cwd, out), [...result.flakes, ...result.variants].map((flake) => withLock(flake, result.report?.nixpkgs)), { guarded });
   } catch (error) {
     refuse(error instanceof OutDirRefused ? error.message : `--out ${out}: ${(error as Error).message}`, out);
   }
+}
+
+/**
+ * A flake as a reader downloads it: with a flake.lock for the nixpkgs revision it was verified
+ * against, when that was a locked real nixpkgs (never for the stand-in).
+ */
+function withLock(flake: AssembledFlake, identity: NixpkgsIdentity | undefined): AssembledFlake {
+  if (identity?.kind !== 'pinned' || !identity.locked || flake.files.some((f) => f.path === 'flake.lock')) return flake;
+  const text = flakeLock({ url: identity.url, locked: identity.locked });
+  return { ...flake, files: [...flake.files, { path: 'flake.lock', text, origins: text.split('\n').slice(0, -1).map((_, i) => ({ kind: 'glue' as const, path: LOCK_FILE, line: i + 1 })) }] };
+}
+
+/** After `--update-nixpkgs`: the lock moves only when every snippet held against real nixpkgs. */
+async function moveLock(result: VerifyResult, lockPath: string, log: (s: string) => void): Promise<number> {
+  const identity = result.report?.nixpkgs;
+  if (result.exitCode !== 0) {
+    log(`\nThe lock stays as it is: the guide does not verify against the new revision (exit ${result.exitCode}).`);
+    return result.exitCode;
+  }
+  if (identity?.kind !== 'pinned' || !identity.locked) {
+    log(`\nThe lock stays as it is: this run did not use the pinned nixpkgs (${identity?.label ?? 'none'}).`);
+    return 2;
+  }
+  await writeLock(lockPath, { url: identity.url, locked: identity.locked });
+  log(`\n${LOCK_FILE} now locks ${identity.label.replace(/ \(head, not locked\)$/, '')}.`);
+  return 0;
 }
 
 /** `--merge-reports a.json b.json --report merged.json`: one report from the shards of a run. */

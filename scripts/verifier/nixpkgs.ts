@@ -8,11 +8,19 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_KERNEL_SOURCE, describeKernelSource, kernelSourceNix, type KernelSource } from './kernel-source.ts';
 import { narHashSri } from './nar.ts';
 import { addFixed, flakeMetadata, invalidPaths, type NixRunner } from './nix.ts';
+import { lockedRef, type Locked, type NixpkgsLock } from './nixpkgs-lock.ts';
 import type { AssembledFlake, NixpkgsIdentity } from './types.ts';
 
 const STANDIN_DIR = resolve(import.meta.dirname, 'nixpkgs-standin');
 
-export type NixpkgsChoice = { mode: 'pinned' } | { mode: 'path'; path: string } | { mode: 'offline' };
+/**
+ * `pinned`: the nixpkgs the flakes pin, at the revision of `lock` when it locks that URL (and
+ * `ignoreLock` is not set: `--update-nixpkgs` verifies against the branch's head instead).
+ */
+export type NixpkgsChoice =
+  | { mode: 'pinned'; lock?: NixpkgsLock; ignoreLock?: boolean }
+  | { mode: 'path'; path: string }
+  | { mode: 'offline' };
 
 export interface ResolvedNixpkgs {
   identity: NixpkgsIdentity;
@@ -64,14 +72,23 @@ export async function resolveNixpkgs(
     };
   }
   if (!pinned) return { problem: 'No flake pins nixpkgs (`inputs.nixpkgs.url = "…";` in a flake.nix), so there is nothing to verify against. Use --nixpkgs PATH or --offline.' };
-  const meta = await flakeMetadata(nix, pinned);
+  // The lock's revision when it locks this URL; the branch's head otherwise.
+  const lock = choice.lock?.url === pinned && !choice.ignoreLock ? choice.lock : undefined;
+  const meta = await flakeMetadata(nix, lock ? lockedRef(lock.locked) : pinned);
   if (meta.ok) {
-    const data = JSON.parse(meta.stdout) as { locked: { rev?: string; narHash?: string; owner?: string; repo?: string; type?: string } };
-    const { rev, narHash } = data.locked;
-    const lockedRef = rev && data.locked.type === 'github' ? `github:${data.locked.owner}/${data.locked.repo}/${rev}` : pinned;
+    let locked: Locked;
+    try {
+      // With a lock, what it recorded (Nix may print less of a node it was given locked).
+      locked = lock?.locked ?? (JSON.parse(meta.stdout) as { locked: Locked }).locked;
+    } catch {
+      return { problem: `\`nix flake metadata\` printed something that is not JSON for ${pinned}.` };
+    }
+    const rev = typeof locked.rev === 'string' ? locked.rev : undefined;
+    const narHash = typeof locked.narHash === 'string' ? locked.narHash : undefined;
+    const name = `nixpkgs ${pinned.replace(/^github:NixOS\/nixpkgs\//, '')}${rev ? ` @ ${rev.slice(0, 12)}` : ''}`;
     return {
-      identity: { kind: 'pinned', label: `nixpkgs ${pinned.replace(/^github:NixOS\/nixpkgs\//, '')}${rev ? ` @ ${rev.slice(0, 12)}` : ''}`, url: pinned, ...(rev ? { rev } : {}), ...(narHash ? { narHash } : {}) },
-      ref: lockedRef,
+      identity: { kind: 'pinned', label: lock ? `${name} (locked)` : `${name} (head, not locked)`, url: pinned, ...(rev ? { rev } : {}), ...(narHash ? { narHash } : {}), locked, fromLock: !!lock },
+      ref: lockedRef(locked),
     };
   }
   const why = meta.stderr.trim().split('\n')[0];

@@ -112,7 +112,8 @@ export interface Diagnostic {
 }
 
 export type NixpkgsIdentity =
-  | { kind: 'pinned'; label: string; url: string; rev?: string; narHash?: string }
+  /** `locked`: as Nix locked it; `fromLock`: the revision came from nixpkgs.lock.json, not the branch's head. */
+  | { kind: 'pinned'; label: string; url: string; rev?: string; narHash?: string; locked?: Record<string, string | number | boolean>; fromLock?: boolean }
   | { kind: 'path'; label: string; path: string; rev?: string }
   /** `kernel`: what the stand-in's one buildable kernel is, or null when it has none. */
   | { kind: 'standin'; label: string; version: string; kernel?: string | null }

@@ -17,6 +17,8 @@ const NixpkgsIdentity = z.discriminatedUnion('kind', [
     url: z.string(),
     rev: z.string().exactOptional(),
     narHash: z.string().exactOptional(),
+    locked: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).exactOptional(),
+    fromLock: z.boolean().exactOptional(),
   }),
   z.object({ kind: z.literal('path'), label: z.string(), path: z.string(), rev: z.string().exactOptional() }),
   z.object({ kind: z.literal('standin'), label: z.string(), version: z.string(), kernel: z.string().nullable().exactOptional() }),
