@@ -258,7 +258,24 @@ async function run(nix: NixRunner, args: string[], options: { cwd?: string } = {
     const said = `Nix did not finish within ${nix.timeout} and was stopped. If it needs longer, raise --timeout.`;
     return { ...result, stderr: `error: ${said}\n`, fault: said };
   }
-  return result;
+  const machine = result.ok || result.fault ? undefined : environmentFailure(result.stderr);
+  return machine ? { ...result, fault: machine } : result;
+}
+
+/**
+ * Failures of the machine Nix runs on, not of the snippets: a full disk, a store, cache or
+ * home Nix cannot write, no daemon. Said once as an environment problem, never per block. Pure.
+ */
+export function environmentFailure(stderr: string): string | undefined {
+  const lines = stderr.split('\n').filter((l) => !/^\s*>/.test(l));
+  const found = lines.find(
+    (l) =>
+      /No space left on device/.test(l) ||
+      /cannot connect to socket at .*daemon/.test(l) ||
+      /(?:\/nix\/var|\/nix\/store|\.cache\/nix|\/homeless-shelter|\$HOME|\/root)[^\n]*: (?:Permission denied|Read-only file system)/.test(l) ||
+      /(?:getting|opening) lock file .*: Permission denied/.test(l),
+  );
+  return found ? `Nix cannot work on this machine: ${found.replace(/^\s*error:\s*/, '').trim()}` : undefined;
 }
 
 /** Splits arguments into runs whose total size stays under what one command line may hold. */

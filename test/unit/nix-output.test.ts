@@ -229,3 +229,19 @@ describe('optionDefinitions: where a NixOS option error comes from', () => {
     expect(optionDefinitions(message, where)).toEqual(at(8, 3));
   });
 });
+
+describe('environmentFailure: the machine, not the snippets', async () => {
+  const { environmentFailure } = await import('../../scripts/verifier/nix.ts');
+  it.each([
+    "error: creating directory '/root/.cache/nix': Permission denied",
+    "error: writing to file '/nix/store/.links/x': No space left on device",
+    "error: cannot connect to socket at '/nix/var/nix/daemon-socket/socket': Connection refused",
+    "error: opening lock file '/nix/var/nix/db/big-lock': Permission denied",
+  ])('%s', (line) => {
+    expect(environmentFailure(`${line}\n`)).toMatch(/^Nix cannot work on this machine: /);
+  });
+  it('leaves a snippet’s own errors and build logs alone', () => {
+    expect(environmentFailure("error: undefined variable 'confg'\n")).toBeUndefined();
+    expect(environmentFailure("       > cp: cannot create regular file '/usr/x': Permission denied\nerror: builder for '/nix/store/x.drv' failed\n")).toBeUndefined();
+  });
+});
