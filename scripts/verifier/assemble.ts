@@ -141,6 +141,7 @@ function buildFlake(s: FlakeSpec, replacement: Block | undefined): { flake: Asse
     ...(replacement ? { variantOf: replacement.id } : {}),
     files,
     links: { ...s.glue?.inputs },
+    ...(s.glue?.folder && !replacement ? { folder: s.glue.folder } : {}),
     // A copy keeps the claims: an expected failure may be a claim that stops holding.
     ...(s.glue?.checks ? { checks: s.glue.checks.source } : {}),
   };

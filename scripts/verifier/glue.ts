@@ -25,6 +25,8 @@ export interface GlueFlake {
   files: GlueFile[];
   /** Input name -> name of the assembled flake that replaces it. */
   inputs: Record<string, string>;
+  /** The folder a reader's download unpacks to (`hero`), when it is not the flake's name. */
+  folder?: string;
   /** Where the manifest is, when there is one (display path). */
   manifest?: string;
   checks?: GlueFile;
@@ -34,6 +36,7 @@ const manifestSchema = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().optional(),
   inputs: z.record(z.string(), z.string()).default({}),
+  folder: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a folder name: lowercase letters, digits and -').optional(),
 });
 
 export async function loadGlue(dir: string, root: string): Promise<{ flakes: GlueFlake[]; diagnostics: Diagnostic[] }> {
@@ -53,11 +56,12 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
     const files = existsSync(flakeDir) ? await readTree(flakeDir, root) : [];
     const manifestPath = join(dir, `${name}.json`);
     let inputs: Record<string, string> = {};
+    let folder: string | undefined;
     if (existsSync(manifestPath)) {
       const source = displayPath(root, manifestPath);
       try {
         const parsed = manifestSchema.safeParse(JSON.parse(await readFile(manifestPath, 'utf8')));
-        if (parsed.success) inputs = parsed.data.inputs;
+        if (parsed.success) ({ inputs, folder } = parsed.data);
         else diagnostics.push(manifestProblem(source, z.prettifyError(parsed.error)));
       } catch (error) {
         diagnostics.push(manifestProblem(source, (error as Error).message));
@@ -68,7 +72,7 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
       ? { path: `${name}.checks.nix`, source: displayPath(root, checksPath), text: await readText(checksPath) }
       : undefined;
     const manifest = existsSync(manifestPath) ? displayPath(root, manifestPath) : undefined;
-    flakes.push({ name, files, inputs, ...(manifest ? { manifest } : {}), ...(checks ? { checks } : {}) });
+    flakes.push({ name, files, inputs, ...(folder ? { folder } : {}), ...(manifest ? { manifest } : {}), ...(checks ? { checks } : {}) });
   }
   return { flakes, diagnostics };
 }

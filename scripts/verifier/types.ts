@@ -92,6 +92,8 @@ export interface AssembledFlake {
   links: Record<string, string>;
   /** Path of the declared checks file (glue), if any. */
   checks?: string;
+  /** The folder a download unpacks to, when it is not `name` (from the manifest). */
+  folder?: string;
 }
 
 /** A problem found by the verifier, shaped like a VFileMessage. */
@@ -159,6 +161,8 @@ export interface FlakeReport {
   message: string | null;
   /** Why this flake stopped short of the requested level here (a source it could not get). */
   cap: string | null;
+  /** The folder its download unpacks to. */
+  folder: string;
   /** Kernels its module packages were built against, at the build level. */
   builtAgainst: string[];
 }

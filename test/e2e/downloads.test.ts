@@ -3,13 +3,14 @@
  * exactly the tree the verifier evaluated, downloaded through the page's own link; flakes
  * that use other flakes offer those too.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { extract } from 'tar';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { pageUrl, siteBlocks } from './support/report.ts';
-import { VERIFY_DIR } from './support/site.ts';
+import { ROOT, VERIFY_DIR } from './support/site.ts';
 import { e2eFixture } from './support/fixture.ts';
 
 const fixture = e2eFixture();
@@ -51,9 +52,10 @@ test('each assembled flake downloads from the verification page and unpacks to e
     rmSync(out, { recursive: true, force: true });
     await import('node:fs').then((fs) => fs.mkdirSync(out, { recursive: true }));
     await extract({ file: archive, cwd: out });
-    expect(readdirSync(out), `${flake.name}: one top-level directory`).toEqual([flake.name]);
+    // The folder the pages name (`hero/`, `nur-packages/`), not the verifier's flake name.
+    expect(readdirSync(out), `${flake.name}: one top-level directory`).toEqual([flake.folder]);
 
-    const got = tree(join(out, flake.name));
+    const got = tree(join(out, flake.folder));
     const want = tree(join(VERIFY_DIR, 'flakes', flake.name));
     expect([...got.keys()].sort(), flake.name).toEqual([...want.keys()].sort());
     for (const [path, file] of want) {
@@ -88,4 +90,40 @@ test('a block of a flake that uses other assembled flakes offers all of them', a
     }
     await page.close();
   }
+});
+
+test('the approach-2 pair works as shipped: each README says what to replace and keep, and its command evaluates', async () => {
+  const { url, report } = await fixture.ready();
+  const pair = join(scratch, 'pair');
+  await import('node:fs').then((fs) => fs.mkdirSync(pair, { recursive: true }));
+  for (const name of ['system', 'nur']) {
+    const archive = join(scratch, `pair-${name}.tar.gz`);
+    const response = await fetch(`${url}/downloads/${name}.tar.gz`);
+    expect(response.status, name).toBe(200);
+    await import('node:fs').then(async (fs) => fs.writeFileSync(archive, Buffer.from(await response.arrayBuffer())));
+    await extract({ file: archive, cwd: pair });
+  }
+  expect(readdirSync(pair).sort()).toEqual(['hero', 'nur-packages']);
+  for (const folder of ['hero', 'nur-packages']) {
+    const readme = readFileSync(join(pair, folder, 'README.md'), 'utf8');
+    expect(readme, folder).toMatch(/## Replace/);
+    expect(readme, folder).toMatch(/## Keep/);
+    // A lock ships only for a locked real nixpkgs, and then names the verified revision.
+    const lock = join(pair, folder, 'flake.lock');
+    if (report.nixpkgs.kind === 'pinned' && report.nixpkgs.locked) {
+      expect(JSON.parse(readFileSync(lock, 'utf8')).nodes.nixpkgs.locked).toEqual(report.nixpkgs.locked);
+    } else {
+      expect(() => statSync(lock), `${folder}: no flake.lock for ${report.nixpkgs.label}`).toThrow();
+    }
+  }
+  const readme = readFileSync(join(pair, 'hero/README.md'), 'utf8');
+  expect(readme).toContain('stateVersion');
+  expect(readme).toContain('hardware-configuration.nix');
+  // Exactly the command the README gives, with only nixpkgs overridden (the stand-in, offline).
+  const command = readme.split('\n').find((line) => line.startsWith('nix eval '))!;
+  expect(command).toContain('--override-input nur');
+  const standin = join(ROOT, 'scripts/verifier/nixpkgs-standin');
+  const result = spawnSync('bash', ['-c', `${command} --override-input nixpkgs path:${standin}`], { cwd: join(pair, 'hero'), env: { ...process.env, NIX_CONFIG: 'experimental-features = nix-command flakes' }, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  expect(result.stdout.trim()).toMatch(/^"\/nix\/store\/[0-9a-z]{32}-nixos-system-hero-[^"]*\.drv"$/);
 });

@@ -67,7 +67,7 @@ function writeReport(blocks: BlockReport[]): void {
     nixpkgs: { kind: 'standin', label: 'offline stand-in test (not nixpkgs)', version: 'test' },
     levelRequested: 'eval',
     blocks,
-    flakes: [{ name: 'demo', variantOf: null, files: [], links: {}, level: 'eval', status: 'verified', checks: [], message: null, cap: null, builtAgainst: [] }],
+    flakes: [{ name: 'demo', variantOf: null, files: [], links: {}, level: 'eval', status: 'verified', checks: [], message: null, cap: null, builtAgainst: [], folder: 'demo' }],
     diagnostics: [],
     caps: [],
     builtAgainst: [],

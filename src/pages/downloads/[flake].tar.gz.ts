@@ -15,6 +15,7 @@ export const getStaticPaths = (() =>
 export const GET: APIRoute = async ({ params }) => {
   const data = verification();
   const name = params.flake!;
-  const archive = await flakeArchive(join(data.dir, 'flakes'), name, data.flakeTree(name));
+  const folder = data.report.flakes.find((f) => f.name === name)?.folder ?? name;
+  const archive = await flakeArchive(join(data.dir, 'flakes'), name, data.flakeTree(name), folder);
   return new Response(new Uint8Array(archive), { headers: { 'Content-Type': 'application/gzip' } });
 };
