@@ -29,7 +29,24 @@ const run = promisify(execFile);
 const SHARED_SOURCES = resolve(import.meta.dirname, '../../shared/sources');
 const SOURCES = process.env.VERIFY_SOURCES || (existsSync(SHARED_SOURCES) ? SHARED_SOURCES : null);
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { nixpkgs: { type: 'string' } } });
+const { values } = parseArgs({ options: { nixpkgs: { type: 'string' }, size: { type: 'string' } } });
+
+if (values.size) {
+  // `--size 500,1000,…`: a synthetic corpus at each size (see scripts/bench-size.ts).
+  const { benchSize } = await import('./bench-size.ts');
+  process.stdout.write('Verifier at size (synthetic corpus, offline stand-in, eval level):\n\n');
+  process.stdout.write('  blocks   cold      floor     cold/floor  warm/cold  1 block/cold  broken block found\n');
+  let allFound = true;
+  for (const n of values.size.split(',').map(Number)) {
+    const r = await benchSize(n);
+    allFound &&= r.brokenFound;
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padEnd(9);
+    process.stdout.write(
+      `  ${String(r.blocks).padEnd(7)}  ${s(r.coldMs)} ${s(r.floorMs)} ${(r.coldMs / r.floorMs).toFixed(2).padEnd(11)} ${((100 * r.warmMs) / r.coldMs).toFixed(1).padStart(5)} %    ${((100 * r.changedMs) / r.coldMs).toFixed(1).padStart(5)} %       ${r.brokenFound ? 'yes' : 'NO'}\n`,
+    );
+  }
+  process.exit(allFound ? 0 : 1);
+}
 
 const pages = (await readdir(join(ROOT, 'src/content/docs'), { recursive: true }))
   .filter((p) => /\.mdx?$/.test(p))
