@@ -57,7 +57,12 @@ export async function outDirProblem(dir: string, guarded: readonly string[]): Pr
   }
   if (stats.isSymbolicLink()) return `--out names a symbolic link, ${target}. Name the folder itself, or a new one.`;
   if (!stats.isDirectory()) return `--out names ${target}, which is not a folder. Name a new folder for the assembled flakes.`;
-  return unmarkedProblem(target, await readdir(target));
+  // Another run may swap the folder away between the two looks: then it is not there to refuse.
+  const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return unmarkedProblem(target, entries);
 }
 
 function unmarkedProblem(target: string, entries: readonly string[]): string | undefined {
