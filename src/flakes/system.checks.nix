@@ -14,6 +14,9 @@ in
   "qc71_laptop is in boot.kernelModules" = builtins.elem "qc71_laptop" config.boot.kernelModules;
   "the module's KDIR points at the system kernel's modDirVersion" =
     modules != [ ] && builtins.all (p: builtins.elem kdir p.makeFlags) modules;
+  # Both install extra/qc71_laptop.ko: a system must not install nixpkgs' package beside its own.
+  "nixpkgs' own qc71_laptop is not in boot.extraModulePackages" =
+    !builtins.any (p: (p.pname or null) == "qc71_laptop") config.boot.extraModulePackages;
   # Checked after the build: hero's module tree holds extra/qc71_laptop.ko, built for its kernel.
   "qc71_laptop.ko is built for the system's kernel" = {
     host = "hero";

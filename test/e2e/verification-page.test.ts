@@ -10,7 +10,7 @@ import { e2eFixture } from './support/fixture.ts';
 
 const fixture = e2eFixture();
 /** The guide's reading order: its sidebar. */
-const READING_ORDER = ['/', '/package/', '/simple/', '/nur/', '/check/', '/troubleshooting/'];
+const READING_ORDER = ['/', '/package/', '/simple/', '/nur/', '/check/', '/troubleshooting/', '/options/', '/maintenance/'];
 
 test('opens with a summary in reading order, each row linking back to its block', async () => {
   const { url, context, report } = await fixture.ready();
