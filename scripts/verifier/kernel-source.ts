@@ -36,20 +36,22 @@ export function makefileVersion(makefile: string): string | undefined {
 
 /**
  * Describes the tarball, reading and hashing it only when it changed since the last run
- * (the answer is kept in `cacheDir`, or the temporary folder with --no-cache, keyed on its
- * path, size and time: it says what a local file holds, never what Nix decided).
+ * (the answer is kept beside `cacheDir`, or in the temporary folder with --no-cache, keyed on
+ * its path, size and time: it says what a local file holds, never what Nix decided).
  */
 export async function describeKernelSource(file: string, cacheDir: string | null): Promise<KernelSource | { problem: string }> {
   if (!existsSync(file)) return { problem: `${file} does not exist. On Debian 12, \`apt-get install linux-source-6.12\` installs it (scripts/setup-machine.sh does).` };
   const info = await stat(file);
-  const memo = join(cacheDir ?? tmpdir(), cacheDir ? 'kernel-source.json' : 'nix-verify-kernel-source.json');
+  // Beside the results cache, not in it: it outlives a cleared cache, as the file it describes does.
+  const memo = join(cacheDir ? dirname(cacheDir) : tmpdir(), 'nix-verify-kernel-source.json');
   const key = `${file}:${info.size}:${info.mtimeMs}`;
   const hit = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as { key: string; source: KernelSource }, () => undefined);
   if (hit?.key === key && hit.source?.storePath) return hit.source;
   const name = basename(file);
   const top = name.replace(/\.tar\.\w+$/, '');
   // Through spawnProcess, so an interrupt stops tar (and its xz) with the Nix calls.
-  const extracted = await spawnProcess(['tar', '-xJOf', file, `${top}/Makefile`], { timeoutMs: 300_000 });
+  // --occurrence=1: stop at the Makefile (near the start) instead of reading all 150 MB.
+  const extracted = await spawnProcess(['tar', '--occurrence=1', '-xJOf', file, `${top}/Makefile`], { timeoutMs: 300_000 });
   const makefile = extracted.ok ? extracted.stdout : '';
   const version = makefileVersion(makefile);
   if (!version) return { problem: `${file} has no \`${top}/Makefile\` with a kernel version: it is not a linux-source tarball.` };
