@@ -194,14 +194,14 @@ export async function detectNix(timeout: NixRunner['timeout']): Promise<NixRunne
   }
   const { number, name } = describeNixVersion(version.stdout);
 
-  // One probe tells whether the store is usable: Nix must answer 1 to `1`.
-  const probe = await spawnProcess(['nix', ...FEATURES, 'eval', '--expr', '1'], { timeoutMs });
+  // One probe tells whether the store is usable: Nix must answer 1 to `1`. The settings this
+  // Nix knows are read meanwhile.
+  const [probe, known] = await Promise.all([spawnProcess(['nix', ...FEATURES, 'eval', '--expr', '1'], { timeoutMs }), knownSettings(timeoutMs)]);
   if (!probe.ok || probe.stdout.trim() !== '1') {
     const said = probe.ok ? `it answered \`${probe.stdout.trim().slice(0, 80)}\` instead of 1` : (probe.fault ?? probe.stderr).trim() || (probe.timedOut ? `it did not answer within ${timeout}` : '');
     return { problem: `${name} cannot evaluate a trivial expression: ${said}\n${storeHint()}` };
   }
   // The settings this Nix knows, from its own list: Nix 2.8 ignores unknown ones silently.
-  const known = await knownSettings(timeoutMs);
   const flags = [...FEATURES];
   for (const [setting, value] of SAFE_SETTINGS) if (known.has(setting)) flags.push('--option', setting, value);
   return { version: number, name, flags, timeout };

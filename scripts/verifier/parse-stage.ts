@@ -27,19 +27,22 @@ export async function parseTargets(
   const key = (text: string) => cacheKey('parse', salt, text);
   const failures = new Map<string, string>();
   const uncached: string[] = [];
-  for (const [path, target] of targets) {
-    const hit = await cache.get(key(target.file.text), isParseAnswer);
+  // Cache reads at once, not one after another: a warm run is mostly these.
+  const hits = await Promise.all([...targets].map(async ([path, target]) => [path, await cache.get(key(target.file.text), isParseAnswer)] as const));
+  for (const [path, hit] of hits) {
     if (hit === undefined) uncached.push(path);
     else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
   }
   const fresh = uncached.length ? await parseFiles(nix, uncached) : { failures: new Map<string, string>() };
   // A parser that failed without an answer checked nothing: nothing is cached.
   if (fresh.fault) return { failures, cached: false, fault: fresh.fault };
-  for (const path of uncached) {
-    const error = fresh.failures.get(path) ?? null;
-    if (error !== null) failures.set(path, error);
-    await cache.set(key(targets.get(path)!.file.text), { error: error?.replaceAll(path, '@FILE@') ?? null });
-  }
+  await Promise.all(
+    uncached.map((path) => {
+      const error = fresh.failures.get(path) ?? null;
+      if (error !== null) failures.set(path, error);
+      return cache.set(key(targets.get(path)!.file.text), { error: error?.replaceAll(path, '@FILE@') ?? null });
+    }),
+  );
   return { failures, cached: uncached.length === 0 };
 }
 

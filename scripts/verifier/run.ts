@@ -214,7 +214,8 @@ class Run {
   }
 
   async all(flakes: AssembledFlake[], variants: AssembledFlake[]) {
-    for (const flake of [...flakes, ...variants]) this.placed.set(flake.name, { flake, ...(await addFlake(this.ctx.ws, flake)) });
+    const placed = await Promise.all([...flakes, ...variants].map(async (flake) => ({ flake, ...(await addFlake(this.ctx.ws, flake)) })));
+    for (const entry of placed) this.placed.set(entry.flake.name, entry);
 
     const parse = await this.parse(flakes);
     const judgements = new Map<string, Judgement>();

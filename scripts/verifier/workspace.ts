@@ -102,12 +102,10 @@ export function treeOf(flake: AssembledFlake): Map<string, string> {
 
 /** Writes a flake's files under `dir`, exactly as assembled. Throws for a path that would leave `dir`. */
 export async function writeTree(dir: string, files: readonly AssembledFile[]): Promise<void> {
+  // Every path is checked before anything is written; then the folders, then the files, at once.
   const paths = files.map((file) => resolveInside(dir, file.path));
-  for (const [i, file] of files.entries()) {
-    const path = paths[i]!;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.text);
-  }
+  for (const folder of [...new Set(paths.map((p) => dirname(p)))].sort()) await mkdir(folder, { recursive: true });
+  await Promise.all(files.map((file, i) => writeFile(paths[i]!, file.text)));
 }
 
 /**
