@@ -5,58 +5,14 @@
  * to. Every test asserts an outcome that the stand-in before that issue did not have, so each
  * fails if the behaviour is lost. Needs Nix: without it every test fails, none is skipped.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const STANDIN = fileURLToPath(new URL('../../scripts/verifier/nixpkgs-standin', import.meta.url));
-const NIX_ENV = {
-  ...process.env,
-  NIX_CONFIG: ['experimental-features = nix-command flakes', 'build-users-group =', 'substituters =', 'sandbox = false'].join('\n'),
-};
-const FLAKE_ARGS = ['--no-eval-cache', '--no-write-lock-file', '--override-input', 'nixpkgs', `path:${STANDIN}`];
+import { STANDIN, standinNix } from './standin-tools.ts';
 
 let work: string;
-
-async function nix(args: string[]): Promise<string> {
-  const { stdout } = await run('nix', args, { env: NIX_ENV, cwd: work, maxBuffer: 16 << 20, timeout: 120_000 });
-  return stdout;
-}
-
-/** Runs a `nix` command that must fail, and returns its stderr. */
-async function nixFails(args: string[]): Promise<string> {
-  try {
-    await nix(args);
-  } catch (error) {
-    const failure = error as { code?: unknown; stderr?: string };
-    if (failure.code === 'ENOENT' || failure.stderr === undefined) throw error;
-    return failure.stderr;
-  }
-  throw new Error(`expected \`nix ${args.join(' ')}\` to fail`);
-}
-
-/** An attribute of `exprs.nix`, which imports the stand-in as `import nixpkgs { ... }`. */
-async function evalExpr(attr: string): Promise<unknown> {
-  return JSON.parse(await nix(['eval', '--impure', '--json', '--file', join(work, 'exprs.nix'), attr]));
-}
-
-function evalExprFails(attr: string): Promise<string> {
-  return nixFails(['eval', '--impure', '--json', '--file', join(work, 'exprs.nix'), attr]);
-}
-
-/** An attribute of the test flake, whose `nixpkgs` input is the stand-in. */
-async function evalFlake(attr: string): Promise<unknown> {
-  return JSON.parse(await nix(['eval', '--json', ...FLAKE_ARGS, `${join(work, 'flake')}#${attr}`]));
-}
-
-function evalFlakeFails(attr: string): Promise<string> {
-  return nixFails(['eval', '--json', ...FLAKE_ARGS, `${join(work, 'flake')}#${attr}`]);
-}
+const { evalExpr, evalExprFails, evalFlake, evalFlakeFails } = standinNix(() => work);
 
 /** A module package in the guide's shape, small enough to evaluate only. */
 const MODULE = `{ lib, stdenv, kernel, kernelModuleMakeFlags }:

@@ -4,56 +4,14 @@
  * the error wording, that the guide relies on nixpkgs for. Needs Nix: without it every test
  * fails, none is skipped.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const STANDIN = fileURLToPath(new URL('../../scripts/verifier/nixpkgs-standin', import.meta.url));
-const NIX_ENV = {
-  ...process.env,
-  NIX_CONFIG: ['experimental-features = nix-command flakes', 'build-users-group =', 'substituters =', 'sandbox = false'].join('\n'),
-};
+import { STANDIN, standinNix } from './standin-tools.ts';
 
 let work: string;
-
-async function nix(command: 'nix' | 'nix-store', args: string[]): Promise<string> {
-  const { stdout } = await run(command, args, { env: NIX_ENV, cwd: work, maxBuffer: 16 << 20, timeout: 120_000 });
-  return stdout;
-}
-
-/** Runs a Nix command that must fail, and returns its stderr. */
-async function nixFails(args: string[]): Promise<string> {
-  try {
-    await nix('nix', args);
-  } catch (error) {
-    const failure = error as { code?: unknown; stderr?: string };
-    if (failure.code === 'ENOENT' || failure.stderr === undefined) throw error;
-    return failure.stderr;
-  }
-  throw new Error(`expected \`nix ${args.join(' ')}\` to fail`);
-}
-
-/** Evaluates one attribute of `exprs.nix` (expressions over the stand-in imported directly). */
-async function evalExpr(attr: string): Promise<unknown> {
-  return JSON.parse(await nix('nix', ['eval', '--impure', '--json', '--file', join(work, 'exprs.nix'), attr]));
-}
-
-const FLAKE_ARGS = ['--no-eval-cache', '--no-write-lock-file', '--override-input', 'nixpkgs', `path:${STANDIN}`];
-
-/** Evaluates an attribute of the test flake (optionally through `--apply`); its `nixpkgs` input is the stand-in. */
-async function evalFlake(attr: string, apply?: string): Promise<unknown> {
-  const args = ['eval', '--json', ...FLAKE_ARGS, `${join(work, 'flake')}#${attr}`, ...(apply ? ['--apply', apply] : [])];
-  return JSON.parse(await nix('nix', args));
-}
-
-function evalFlakeFails(attr: string): Promise<string> {
-  return nixFails(['eval', '--json', ...FLAKE_ARGS, `${join(work, 'flake')}#${attr}`]);
-}
+const { nix, nixFails, evalExpr, evalFlake, evalFlakeFails } = standinNix(() => work);
 
 /** The guide's kind of package: the Slimbook fork of qc71_laptop, built against `kernel`. */
 const MODULE_PACKAGE = `{
