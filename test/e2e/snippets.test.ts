@@ -18,12 +18,7 @@ const HEADLINES = { parse: 'Parsed', eval: 'Evaluated', fetch: 'Fetched', build:
 
 const fixture = e2eFixture();
 
-async function open(path: string): Promise<Page> {
-  const { url, context } = await fixture.ready();
-  const page = await context.newPage();
-  await page.goto(url + path);
-  return page;
-}
+const open = (path: string) => fixture.open(path);
 
 function mark(page: Page, block: BlockReport): Locator {
   return page.locator(`.vs[data-block="${block.id}"]`);

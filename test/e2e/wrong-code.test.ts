@@ -11,12 +11,7 @@ import { e2eFixture } from './support/fixture.ts';
 
 const fixture = e2eFixture();
 
-async function open(path: string): Promise<Page> {
-  const { url, context } = await fixture.ready();
-  const page = await context.newPage();
-  await page.goto(url + path);
-  return page;
-}
+const open = (path: string) => fixture.open(path);
 
 function frameOf(page: Page, block: BlockReport) {
   return page.locator(`.vs[data-block="${block.id}"]`).locator('xpath=preceding-sibling::*[1]').locator('figure');

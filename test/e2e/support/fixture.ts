@@ -3,7 +3,7 @@
  * `ready()`: when Chromium is missing or the build failed, every test fails with that error
  * (a failing `beforeAll` would only mark them skipped).
  */
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll } from 'vitest';
 import { launchBrowser, type Browser } from './browser.ts';
 import type { ServedSite } from './site.ts';
@@ -19,7 +19,7 @@ export interface Ready {
 }
 
 /** Call at the top of a test file; the browser closes after the file's tests. */
-export function e2eFixture(): { ready(): Promise<Ready>; close(): Promise<void> } {
+export function e2eFixture(): { ready(): Promise<Ready>; open(path: string): Promise<Page>; close(): Promise<void> } {
   let site: Promise<ServedSite> | undefined;
   let browser: Promise<Browser> | undefined;
   let report: Report | undefined;
@@ -31,6 +31,13 @@ export function e2eFixture(): { ready(): Promise<Ready>; close(): Promise<void> 
       const { context } = await browser;
       report ??= readReport();
       return { url, context, report };
+    },
+    /** A new page of the served site at `path`. */
+    async open(path: string): Promise<Page> {
+      const { url, context } = await fixture.ready();
+      const page = await context.newPage();
+      await page.goto(url + path);
+      return page;
     },
     async close() {
       await (await browser?.catch(() => undefined))?.close();
