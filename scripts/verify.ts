@@ -173,6 +173,9 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
   for (const line of result.warning?.split('\n') ?? []) log(`!!! ${line}`);
   // Said even with --quiet: a level that stopped short is never a silent pass.
   for (const cap of result.report?.caps ?? []) log(`!!! LEVEL CAPPED at eval: ${cap}`);
+  for (const flake of result.report?.flakes ?? []) {
+    for (const pkg of flake.notBuilt) log(`!!! NOT BUILT here: ${pkg.name} of flake \`${flake.name}\` (evaluated only): ${pkg.reason}`);
+  }
   if (update) return moveLock(result, lockPath, log);
   const found = result.diagnostics.length;
   await writeOutputs(result, values.report, values.out, cwd);

@@ -17,6 +17,8 @@ export interface Judgement {
   builtAgainst: string[];
   /** Why the flake could not go further than `level` on this machine (sources unavailable). */
   cap?: string;
+  /** Packages evaluated but not built, because the offline stand-in cannot build them. */
+  notBuilt?: { name: string; reason: string }[];
 }
 
 type Place = Pick<Diagnostic, 'file' | 'place' | 'blockId'>;
@@ -87,16 +89,21 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
     diagnostics.push(buildProblem(answers, report, flake, ctx.index, fallback));
     return judged('fetch');
   }
+  const unbuilt = answers.notBuilt?.length ? { notBuilt: answers.notBuilt.map(({ name, reason }) => ({ name, reason })) } : {};
   if (upTo('fetch')) return judged('fetch');
-  const problems = moduleProblems(answers, report, flake, ctx);
+  const notBuilt = new Set(answers.notBuilt?.map((n) => n.drvPath));
+  const built = (host: EvalReport['nixosConfigurations'][string]) => host.modulePackages.length > 0 && host.modulePackages.every((p) => !notBuilt.has(p.drvPath));
+  const problems = moduleProblems(answers, report, flake, ctx, notBuilt);
   diagnostics.push(...problems);
   for (const [name, claim] of Object.entries(report.checks)) {
-    if (claim.type !== 'module') continue;
+    if (claim.type !== 'module' || !('host' in claim)) continue;
+    const host = report.nixosConfigurations[claim.host];
     const failed = problems.some((p) => p.reason.startsWith(checkFailure(name)));
-    checks.push({ name, status: failed ? 'failed' : 'verified' });
+    checks.push({ name, status: failed ? 'failed' : host && !built(host) && host.modulePackages.length ? 'not-run' : 'verified' });
   }
-  const builtAgainst = [...new Set(Object.values(report.nixosConfigurations).filter((h) => h.modulePackages.length).map((h) => h.kernel.label))];
-  return judged('build', { builtAgainst });
+  const builtAgainst = [...new Set(Object.values(report.nixosConfigurations).filter(built).map((h) => h.kernel.label))];
+  // Nothing built (the stand-in could build none of it): verified as far as the fetch.
+  return judged(answers.notBuilt?.length && !answers.build ? 'fetch' : 'build', { builtAgainst, ...unbuilt });
 }
 
 /**
@@ -287,11 +294,12 @@ function buildProblem(answers: FlakeAnswers, report: EvalReport, flake: Assemble
  * `lib/modules/<modDirVersion>/`, each with a vermagic that names that kernel. Module claims
  * (`{ host; kernelModule; }`) name one module that must be there.
  */
-function moduleProblems(answers: FlakeAnswers, report: EvalReport, flake: AssembledFlake, ctx: JudgeContext): Diagnostic[] {
+function moduleProblems(answers: FlakeAnswers, report: EvalReport, flake: AssembledFlake, ctx: JudgeContext, notBuilt: ReadonlySet<string>): Diagnostic[] {
   const problems: Diagnostic[] = [];
   for (const [hostName, host] of Object.entries(report.nixosConfigurations)) {
     const version = host.kernel.modDirVersion;
     for (const pkg of host.modulePackages) {
+      if (notBuilt.has(pkg.drvPath)) continue;
       const installed = answers.modules?.[pkg.out] ?? [];
       const where = packageAt(pkg, ctx.index) ?? { file: flakeFallback(flake).file };
       const mine = installed.filter((m) => m.path.startsWith(`lib/modules/${version}/`));
@@ -316,6 +324,8 @@ function moduleProblems(answers: FlakeAnswers, report: EvalReport, flake: Assemb
   for (const [name, claim] of Object.entries(report.checks)) {
     if (claim.type !== 'module' || !('kernelModule' in claim)) continue;
     const host = report.nixosConfigurations[claim.host];
+    // Not built by the stand-in: nothing to look at, so the claim is not run (see `notBuilt`).
+    if (host?.modulePackages.some((p) => notBuilt.has(p.drvPath))) continue;
     const version = host?.kernel.modDirVersion;
     const path = `lib/modules/${version}/extra/${claim.kernelModule}.ko`;
     const found = host?.modulePackages.flatMap((p) => answers.modules?.[p.out] ?? []).find((m) => m.path === path);

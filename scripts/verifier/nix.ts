@@ -336,6 +336,13 @@ export async function realise(nix: NixRunner, drvPaths: readonly string[]): Prom
   return run(nix, ['nix-store', '--realise', ...(nix.realiseFlags ?? []), ...drvPaths]);
 }
 
+/** Every store path the derivations need, themselves included (`nix-store --query --requisites`). */
+export async function requisites(nix: NixRunner, drvPaths: readonly string[]): Promise<{ paths: string[]; fault?: string }> {
+  const result = await run(nix, ['nix-store', '--query', '--requisites', ...drvPaths]);
+  if (!result.ok) return { paths: [], fault: result.fault ?? (result.stderr.trim() || 'nix-store --query --requisites failed without saying why') };
+  return { paths: result.stdout.split('\n').filter(Boolean) };
+}
+
 /** The store paths among `paths` that are not valid (not in the store). */
 export async function invalidPaths(nix: NixRunner, paths: readonly string[]): Promise<{ invalid: Set<string>; fault?: string }> {
   const result = await run(nix, ['nix-store', '--check-validity', '--print-invalid', ...paths]);

@@ -344,6 +344,7 @@ class Run {
       mirror: this.ctx.options.sources,
       scratch: join(this.ctx.ws.dir, 'mirror', flake.name),
       stopAtFirstFailure: !!flake.variantOf,
+      standin: this.ctx.nixpkgs.identity.kind === 'standin',
       ...(showStages ? { onStage } : {}),
     });
     if (cacheable(answers)) await this.ctx.cache.set(key, answers);

@@ -10,6 +10,7 @@ import { nixBase32Decode } from './nar.ts';
 import type { NixRunner, NixResult } from './nix.ts';
 import { addFixed, evalFlake, invalidPaths, readLog, realise, runReaderCommand } from './nix.ts';
 import { normaliseOutput, parseCommandBlock } from './commands.ts';
+import { standinLimits, type NotBuilt } from './standin-limits.ts';
 import type { Block, Level } from './types.ts';
 
 /** What report.nix returns. */
@@ -81,6 +82,8 @@ export interface FlakeAnswers {
   /** Sources neither reachable nor mirrored: the run cannot go past `eval` here. */
   unavailable?: { drvPath: string; reason: string }[];
   build?: NixResult;
+  /** Packages the offline stand-in cannot build (a kernel it has no source for): not built. */
+  notBuilt?: NotBuilt[];
   /** The log of the derivation whose build failed. */
   buildLog?: { drvPath: string; log: string };
   /** What each built module package installed, by output path. */
@@ -114,6 +117,8 @@ export interface FlakeJob {
   mirror: string | null;
   /** A scratch directory of this job's own, for unpacking mirrored sources. */
   scratch: string;
+  /** The run uses the offline stand-in, which says which kernels it cannot build. */
+  standin?: boolean;
   /** Stop at the first failure (a declared claim that does not hold): for expected failures. */
   stopAtFirstFailure?: boolean;
   /** Told as each stage ends: `eval`, `commands`, `fetch`, `build`. */
@@ -168,7 +173,15 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
     }
   }
   if (job.level === 'build' && packages.length) {
-    const build = await realise(nix, [...new Set(packages.map((p) => p.drvPath))]);
+    let buildable = [...new Map(packages.map((p) => [p.drvPath, p])).values()];
+    if (job.standin) {
+      const limits = await standinLimits(nix, [...new Map(outputNames(answers.report).map((o) => [o.drvPath, o])).values()]);
+      if (limits.fault) return { ...answers, fault: limits.fault };
+      if (limits.notBuilt.length) answers.notBuilt = limits.notBuilt;
+      buildable = buildable.filter((p) => !limits.notBuilt.some((n) => n.drvPath === p.drvPath));
+    }
+    if (buildable.length === 0) return answers;
+    const build = await realise(nix, buildable.map((p) => p.drvPath));
     answers.build = build;
     stage('build', build.ok);
     if (build.fault) return { ...answers, fault: build.fault };
@@ -182,7 +195,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
     }
     answers.modules = {};
     for (const pkg of Object.values(answers.report.nixosConfigurations).flatMap((h) => h.modulePackages)) {
-      answers.modules[pkg.out] = await installedModules(pkg.out);
+      if (buildable.some((p) => p.drvPath === pkg.drvPath)) answers.modules[pkg.out] = await installedModules(pkg.out);
     }
   }
   return answers;
@@ -265,11 +278,22 @@ export function failedDerivation(stderr: string): string | undefined {
   return /(?:builder for|Cannot build) '(\/nix\/store\/[0-9a-z]{32}-[^']+\.drv)'/.exec(stderr)?.[1];
 }
 
-/** The packages a flake offers: its `packages` and every system's module packages. */
+/** The packages a flake offers: its `packages`, its `checks` and every system's module packages. */
 function packagesOf(report: EvalReport): PackageInfo[] {
   return [
     ...Object.values(report.packages),
     ...Object.values(report.flakeChecks),
     ...Object.values(report.nixosConfigurations).flatMap((host) => host.modulePackages),
+  ];
+}
+
+/** Each package's derivation with the flake output it is at (`checks.NAME`, …), as reports name it. */
+function outputNames(report: EvalReport): { drvPath: string; name: string }[] {
+  return [
+    ...Object.entries(report.packages).map(([name, p]) => ({ drvPath: p.drvPath, name: `packages.${name}` })),
+    ...Object.entries(report.flakeChecks).map(([name, p]) => ({ drvPath: p.drvPath, name: `checks.${name}` })),
+    ...Object.entries(report.nixosConfigurations).flatMap(([host, h]) =>
+      h.modulePackages.map((p) => ({ drvPath: p.drvPath, name: `${p.name} in boot.extraModulePackages of ${host}` })),
+    ),
   ];
 }

@@ -148,6 +148,7 @@ function flakeReport(flake: AssembledFlake, input: ReportInput): FlakeReport {
     checks: judged?.checks ?? [],
     message: judged?.diagnostics[0]?.reason ?? null,
     cap: judged?.cap ?? null,
+    notBuilt: judged?.notBuilt ?? [],
     folder: flake.folder ?? flake.name,
     builtAgainst: judged?.builtAgainst ?? [],
   };

@@ -4,7 +4,7 @@
  * contract: bump `REPORT_VERSION` when it changes incompatibly.
  */
 
-export const REPORT_VERSION = 2;
+export const REPORT_VERSION = 3;
 
 /** How far verification goes, in order. */
 export const LEVELS = ['parse', 'eval', 'fetch', 'build'] as const;
@@ -161,6 +161,8 @@ export interface FlakeReport {
   message: string | null;
   /** Why this flake stopped short of the requested level here (a source it could not get). */
   cap: string | null;
+  /** Packages evaluated but not built here: the offline stand-in cannot build them (its reason). */
+  notBuilt: { name: string; reason: string }[];
   /** The folder its download unpacks to. */
   folder: string;
   /** Kernels its module packages were built against, at the build level. */

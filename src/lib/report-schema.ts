@@ -61,6 +61,7 @@ const FlakeReport = z.object({
   checks: z.array(z.object({ name: z.string(), status: Status })),
   message: z.string().nullable(),
   cap: z.string().nullable(),
+  notBuilt: z.array(z.object({ name: z.string(), reason: z.string() })),
   folder: z.string(),
   builtAgainst: z.array(z.string()),
 });

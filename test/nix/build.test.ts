@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
+import { STANDIN } from './standin-tools.ts';
 
 const BUILD = ['--offline', '--level', 'build'];
 let run: VerifierRun | undefined;
@@ -81,3 +82,51 @@ describe('a kernel module at the build level', () => {
     expect(run.stderr).toMatch(/shown as failing with `some other error`, but it failed with something else:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
   });
 });
+
+describe('a kernel the offline stand-in has no source for', () => {
+  const latest = {
+    page: 'module.md',
+    from: '          ./hardware-configuration.nix\n',
+    to: '          ./hardware-configuration.nix\n          ({ pkgs, ... }: { boot.kernelPackages = pkgs.linuxPackages_latest; })\n',
+  };
+
+  it('is evaluated, not built, and every report says so instead of calling it built', async () => {
+    run = await runVerifier('build', ['module.md'], [latest], BUILD, { CI: 'true' });
+    // A limit of the stand-in, not drift, and not an environment problem even in CI.
+    expect(run.exitCode, run.stderr).toBe(0);
+    const flake = run.report!.flakes[0]!;
+    expect(flake.notBuilt).toEqual([{ name: 'hello-module-1.0 in boot.extraModulePackages of machine', reason: expect.stringMatching(/^offline stand-in: no source for Linux 6\.18\.\d+\./) }]);
+    expect(flake.level).toBe('fetch');
+    expect(flake.builtAgainst).toEqual([]);
+    // The claim about the built module is not run: nothing was built to look at.
+    expect(flake.checks).toEqual([{ name: "hello.ko is built for the system's kernel", status: 'not-run' }]);
+    expect(run.report!.blocks.map((b) => `${b.status}:${b.level}`)).toEqual(['verified:fetch', 'verified:fetch']);
+    expect(run.stderr).toMatch(/NOT BUILT here: hello-module-1\.0 in boot\.extraModulePackages of machine of flake `hello` \(evaluated only\): offline stand-in: no source for Linux 6\.18/);
+  });
+
+  it('does not hide a build that fails for the kernel the stand-in has', async () => {
+    // Both kernels: the default one is built and fails; the other is not built.
+    const both = {
+      page: 'module.md',
+      from: '      nixosConfigurations.machine',
+      to: '      packages.x86_64-linux.latest = nixpkgs.legacyPackages.x86_64-linux.linuxPackages_latest.callPackage ./hello.nix { };\n\n      nixosConfigurations.machine',
+    };
+    run = await build([both], async (dir) => {
+      const file = join(dir, 'flakes/hello/src/hello.c');
+      await writeFile(file, (await readFile(file, 'utf8')).replace('return 0;', 'return undeclared_thing;'));
+    });
+    await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
+  });
+
+  it('is a failed build with any nixpkgs but the stand-in', async () => {
+    // The same tree given as a checkout (--nixpkgs): its refusal is not the stand-in's to excuse.
+    run = await runVerifier('build', ['module.md'], [latest], ['--nixpkgs', STANDIN, '--level', 'build']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.report!.flakes[0]!.notBuilt).toEqual([]);
+    const line = await run.lineOf('module.md', '{\n  inputs.nixpkgs.url');
+    expect(run.report!.diagnostics).toContainEqual(
+      expect.objectContaining({ file: run.pagePath('module.md'), place: expect.objectContaining({ line }), ruleId: 'build', reason: expect.stringMatching(/^`linux-6\.18\.\d+` does not build; the log ends with:[\s\S]*no source for Linux 6\.18/) }),
+    );
+  });
+});
+
