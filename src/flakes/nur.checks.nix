@@ -1,5 +1,6 @@
 # Claims the guide makes about the NUR repository's overlays, checked at the eval level: the
-# overlay the flake exports, and the `kernelPackagesExtensions` form shown beside it.
+# overlay the flake exports, the `kernelPackagesExtensions` form shown beside it, and the
+# kernels its `checks` build the module for.
 { flake, system }:
 
 let
@@ -33,6 +34,20 @@ let
     "the ${name} overlay reaches boot.kernelPackages" =
       kernelPackagesOf overlay ? qc71-slimbook-laptop;
   };
+  # The kernel matrix `nix flake check` builds: the module for the default and the newest kernel.
+  sorted = builtins.sort builtins.lessThan;
+  checked = sorted (map (check: check.drvPath) (builtins.attrValues flake.checks.${system}));
+  matrix =
+    let
+      pkgs = pkgsWith overlays.packagesFor;
+    in
+    sorted [
+      pkgs.linuxPackages.qc71-slimbook-laptop.drvPath
+      pkgs.linuxPackages_latest.qc71-slimbook-laptop.drvPath
+    ];
 in
 claimsFor "packagesFor" overlays.packagesFor
 // claimsFor "kernelPackagesExtensions" overlays.kernelPackagesExtensions
+// {
+  "the flake's checks build the module for linuxPackages and linuxPackages_latest" = checked == matrix;
+}
