@@ -94,12 +94,42 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** A line marker as Expressive Code's `mark`, `ins` and `del` props take it: `{ range: '1-4', label }`. */
+export interface LineMarker {
+  range: string;
+  label?: string;
+}
+
 /**
- * Line ranges (`1-4`, `7`) of a file's segments that satisfy `keep`, in the syntax of
- * Expressive Code's line markers.
+ * Line markers for the segments of a file that satisfy `keep`, leaving out the lines in `except`
+ * (which carry another marker). A segment split around such lines is labelled once, on its
+ * first run, so a label means "from here on".
  */
-export function lineRanges<S extends { from: number; to: number }>(segments: S[], keep: (s: S) => boolean): string[] {
-  return segments.filter(keep).map((s) => (s.from === s.to ? `${s.from}` : `${s.from}-${s.to}`));
+export function lineMarkers<S extends { from: number; to: number }>(
+  segments: S[],
+  keep: (s: S) => boolean,
+  options: { except?: ReadonlySet<number>; label?: string } = {},
+): LineMarker[] {
+  const { except = new Set<number>(), label } = options;
+  return segments.filter(keep).flatMap((segment) => {
+    const lines: number[] = [];
+    for (let n = segment.from; n <= segment.to; n++) if (!except.has(n)) lines.push(n);
+    return lineRuns(lines).map((run, i) => {
+      const range = run.from === run.to ? `${run.from}` : `${run.from}-${run.to}`;
+      return i === 0 && label !== undefined ? { range, label } : { range };
+    });
+  });
+}
+
+/** Consecutive runs of ascending line numbers: `[1, 2, 3, 5]` → `[{ from: 1, to: 3 }, { from: 5, to: 5 }]`. */
+export function lineRuns(lines: number[]): { from: number; to: number }[] {
+  const runs: { from: number; to: number }[] = [];
+  for (const n of lines) {
+    const last = runs.at(-1);
+    if (last && n === last.to + 1) last.to = n;
+    else runs.push({ from: n, to: n });
+  }
+  return runs;
 }
 
 /** The HTML id of a block on its own page, e.g. `snippet-44`: what the verification page links back to. */
