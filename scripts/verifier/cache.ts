@@ -5,9 +5,10 @@
  *
  * The cache only ever saves work: an entry that cannot be read or does not have the shape
  * asked for is a miss, and a cache that cannot be written is one warning, never a failure.
+ * Keys are SHA-256 hex digests (`cacheKey`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const PLACEHOLDER = '@VERIFY_WORKSPACE@';
@@ -19,6 +20,8 @@ export interface Cache {
    */
   get<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
+  /** Waits for every write, and drops stale entries from the folder. */
+  close(): Promise<void>;
 }
 
 export function cacheKey(...parts: unknown[]): string {
@@ -41,21 +44,54 @@ export function replaceInStrings(value: unknown, from: string, to: string): unkn
   return value;
 }
 
+/** The file of a cache folder for Nix's answers: a line per entry, `KEY<TAB>JSON`, appended; the last line of a key wins. */
+export const ENTRIES_FILE = 'entries.ndjson';
+/** The same, for the blocks extracted from each page (by its text). */
+export const PAGES_FILE = 'pages.ndjson';
+
 /**
- * A cache in `dir` (none when `dir` is null). `warn` is told once, at the first write that
- * fails (a read-only folder, a full disk); the cache then stops writing for this run.
+ * A cache in `dir` (none when `dir` is null), kept in one file: read once, at the first `get`,
+ * and appended to in batches (every `set` made while a write is under way goes into the next
+ * one). A line cut short by a killed run is a miss. `close` rewrites the file with only the
+ * entries this run used, when most of it is stale (a new verifier, changed pages).
+ * `warn` is told once, at the first write that fails (a read-only folder, a full disk); the
+ * cache then stops writing for this run.
  */
-export function fileCache(dir: string | null, workspace: string, warn: (message: string) => void = warnOnStderr): Cache {
-  if (!dir) return { get: async () => undefined, set: async () => {} };
+export function fileCache(dir: string | null, workspace: string, warn: (message: string) => void = warnOnStderr, name = ENTRIES_FILE): Cache {
+  if (!dir) return { get: async () => undefined, set: async () => {}, close: async () => {} };
+  const file = join(dir, name);
   let writable = true;
+  let loaded: Promise<Map<string, string>> | undefined;
+  const entries = () => (loaded ??= readEntries(file));
+  const used = new Set<string>();
+  let pending: string[] = [];
+  let writing: Promise<void> | undefined;
+
+  const failed = (error: unknown) => {
+    if (!writable) return;
+    writable = false;
+    warn(`the cache folder ${dir} cannot be written (${(error as Error).message}), so results are not cached this run.`);
+  };
+  // One append at a time; what was asked for meanwhile goes into the next.
+  const drain = async (): Promise<void> => {
+    while (pending.length && writable) {
+      const lines = pending.join('');
+      pending = [];
+      try {
+        await mkdir(dir, { recursive: true });
+        await appendFile(file, lines);
+      } catch (error) {
+        failed(error);
+      }
+    }
+    writing = undefined;
+  };
+
   return {
     async get<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined> {
-      let text: string;
-      try {
-        text = await readFile(join(dir, `${key}.json`), 'utf8');
-      } catch {
-        return undefined;
-      }
+      const text = (await entries()).get(key);
+      if (text === undefined) return undefined;
+      used.add(key);
       let value: unknown;
       try {
         value = replaceInStrings(JSON.parse(text), PLACEHOLDER, workspace);
@@ -67,21 +103,47 @@ export function fileCache(dir: string | null, workspace: string, warn: (message:
     },
     async set(key, value) {
       if (!writable) return;
-      const path = join(dir, `${key}.json`);
-      // Written aside, then renamed: a concurrent run never reads half an entry.
-      const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      const text = JSON.stringify(replaceInStrings(value, workspace, PLACEHOLDER));
+      (await entries()).set(key, text);
+      used.add(key);
+      pending.push(`${key}\t${text}\n`);
+      writing ??= Promise.resolve().then(drain);
+      await writing;
+    },
+    async close() {
+      await writing;
+      if (!writable || !loaded) return;
+      const all = await loaded;
+      if (all.size <= 2 * used.size + 100) return;
+      // Written aside, then renamed: a concurrent run never reads half a file.
+      const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      const kept = [...used].flatMap((key) => (all.has(key) ? [`${key}\t${all.get(key)}\n`] : []));
       try {
-        await mkdir(dir, { recursive: true });
-        await writeFile(temporary, JSON.stringify(replaceInStrings(value, workspace, PLACEHOLDER)));
-        await rename(temporary, path);
+        await writeFile(temporary, kept.join(''));
+        await rename(temporary, file);
       } catch (error) {
         await rm(temporary, { force: true }).catch(() => {});
-        if (!writable) return;
-        writable = false;
-        warn(`the cache folder ${dir} cannot be written (${(error as Error).message}), so results are not cached this run.`);
+        failed(error);
       }
     },
   };
+}
+
+/** The entries of a cache file by key; none when it cannot be read. Lines that are not entries are skipped. */
+async function readEntries(file: string): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return entries;
+  }
+  let start = 0;
+  for (let end = text.indexOf('\n'); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
+    const tab = start + 64;
+    if (text[tab] === '\t' && /^[0-9a-f]{64}$/.test(text.slice(start, tab))) entries.set(text.slice(start, tab), text.slice(tab + 1, end));
+  }
+  return entries;
 }
 
 function warnOnStderr(message: string): void {

@@ -68,7 +68,10 @@ function messageAt(lines: readonly string[], at: number): { text: string; end: n
 }
 
 export function parseNixError(stderr: string): NixError {
-  const lines = stripAnsi(stderr).split('\n');
+  // Nix's advice when run without --show-trace is not part of the error.
+  const lines = stripAnsi(stderr)
+    .split('\n')
+    .filter((line) => !/^\s*\(use '--show-trace' to show detailed location information\)\s*$/.test(line));
   // Every `error:` with a message of its own (an empty one heads a trace, in newer Nix, unless
   // lines like NixOS's "Failed assertions:" follow it); the cause is the last that is not a
   // summary of another.

@@ -321,14 +321,18 @@ export async function parseFiles(nix: NixRunner, paths: readonly string[]): Prom
   return { failures };
 }
 
-/** `nix eval --json` of a flake output, with inputs overridden. */
+/**
+ * `nix eval --json` of a flake output, with inputs overridden; with `--show-trace` unless told
+ * otherwise (a failing evaluation costs several times more with it).
+ */
 export async function evalFlake(
   nix: NixRunner,
   flakeRef: string,
   overrides: ReadonlyArray<[string, string]>,
+  trace = true,
 ): Promise<NixResult> {
   const overrideFlags = overrides.flatMap(([input, ref]) => ['--override-input', input, ref]);
-  return run(nix, ['nix', ...nix.flags, 'eval', '--json', '--show-trace', '--no-write-lock-file', ...overrideFlags, flakeRef]);
+  return run(nix, ['nix', ...nix.flags, 'eval', '--json', ...(trace ? ['--show-trace'] : []), '--no-write-lock-file', ...overrideFlags, flakeRef]);
 }
 
 /** Realises store derivations (fetch: fixed-output sources; build: packages). */

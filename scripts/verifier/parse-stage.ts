@@ -22,6 +22,8 @@ export async function parseTargets(
   cache: Cache,
   targets: ReadonlyMap<string, ParseTarget>,
   salt: unknown,
+  /** Puts the files the cache does not answer on disk, for the parser. */
+  write: (uncached: ReadonlyMap<string, ParseTarget>) => Promise<void>,
 ): Promise<{ failures: Map<string, string>; cached: boolean; fault?: string }> {
   // The path is in Nix's message; it is stored as a placeholder, since texts move.
   const key = (text: string) => cacheKey('parse', salt, text);
@@ -33,6 +35,7 @@ export async function parseTargets(
     if (hit === undefined) uncached.push(path);
     else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
   }
+  if (uncached.length) await write(new Map(uncached.map((path) => [path, targets.get(path)!])));
   const fresh = uncached.length ? await parseFiles(nix, uncached) : { failures: new Map<string, string>() };
   // A parser that failed without an answer checked nothing: nothing is cached.
   if (fresh.fault) return { failures, cached: false, fault: fresh.fault };

@@ -8,9 +8,9 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { assemble, likelyForm, standaloneForms } from './assemble.ts';
-import { cacheKey, fileCache, type Cache } from './cache.ts';
+import { cacheKey, fileCache, PAGES_FILE, type Cache } from './cache.ts';
 import { parseCommandBlock } from './commands.ts';
-import { extractBlocks } from './extract.ts';
+import { extractBlocks, type Extraction } from './extract.ts';
 import { flakeProblems } from './flake-graph.ts';
 import { shareOf, type Shard } from './shard.ts';
 import { readPageText } from './pages.ts';
@@ -64,27 +64,41 @@ export interface VerifyResult {
   warning?: string;
   /** The scratch directory, when `keepWorkspace` asked to keep it. */
   workspace?: string;
+  /** Wall-clock milliseconds per stage of the run (`pages`, `nix`, `nixpkgs`, `trees`, `parse`, `flakes`). */
+  timings: Record<string, number>;
 }
 
 const VERIFIER_DIR = import.meta.dirname;
+const MARKDOWN_DIR = join(VERIFIER_DIR, '../../src/markdown');
 /** nixpkgs refuses to evaluate on a Nix older than it supports (lib/minfeatures.nix). */
 const NIXPKGS_NEEDS_NEWER_NIX = /requires Nix >= ?(\d+(?:\.\d+)*)/;
 
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    timings[stage] = (timings[stage] ?? 0) + (now - mark);
+    mark = now;
+  };
   const sources = new Map<string, string>();
   const blocks: Block[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const page of options.pages) {
-    const read = await readPageText(resolve(options.root, page));
+  const code = await verifierHash();
+  // The run's two caches (pages, Nix's answers) share one folder: one warning for both.
+  let cacheWarned = false;
+  const cacheWarning = (message: string) => {
+    if (!cacheWarned) process.stderr.write(`warning: ${message}\n`);
+    cacheWarned = true;
+  };
+  for (const { page, read, extraction } of await extractPages(options, code, cacheWarning)) {
     if ('problem' in read) {
       diagnostics.push({ reason: read.problem, file: page, ...(read.place ? { place: read.place } : {}), ruleId: 'input', fatal: true });
       continue;
     }
-    const { text } = read;
-    sources.set(page, text);
-    const extraction = extractBlocks(page, text, { strict: options.strict });
-    blocks.push(...extraction.blocks);
-    diagnostics.push(...extraction.diagnostics);
+    sources.set(page, read.text);
+    blocks.push(...extraction!.blocks);
+    diagnostics.push(...extraction!.diagnostics);
   }
 
   const usesFlakes = blocks.some((b) => b.annotation.role !== 'lint' && b.annotation.role !== 'exempt');
@@ -100,8 +114,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const assembly = assemble(blocks, glue);
   diagnostics.push(...assembly.diagnostics, ...commandBlockProblems(blocks));
   if (!diagnostics.some((d) => d.fatal)) diagnostics.push(...flakeProblems(assembly.flakes, blocks));
+  lap('pages');
   const result = (exitCode: 0 | 1 | 2, extra: Partial<VerifyResult> = {}): VerifyResult => ({
     exitCode,
+    timings,
     flakes: assembly.flakes,
     variants: assembly.variants,
     diagnostics,
@@ -113,6 +129,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const share = options.shard ? shareOf(options.shard, assembly.flakes, assembly.variants, blocks) : { flakes: assembly.flakes, variants: assembly.variants, blocks };
 
   const nix = await detectNix(options.timeout);
+  lap('nix');
   if ('problem' in nix) return result(2, { diagnostics: [...diagnostics, environmentProblem(nix.problem)] });
   if (options.onNixCall) nix.onCall = options.onNixCall;
   if (options.memoryLimitMiB) nix.memoryLimitMiB = options.memoryLimitMiB;
@@ -124,15 +141,17 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const nixpkgs = assembly.flakes.length
       ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci, { workspace: ws.dir, kernelSource: options.kernelSource, cacheDir: options.cacheDir })
       : ({ identity: { kind: 'none', label: 'no nixpkgs (parse level only)' }, ref: '' } satisfies ResolvedNixpkgs);
+    lap('nixpkgs');
     if ('problem' in nixpkgs) return result(2, { diagnostics: [...diagnostics, environmentProblem(nixpkgs.problem)] });
     if (nixpkgs.identity.kind === 'standin') nix.realiseFlags = ['--option', 'substituters', ''];
     if (nixpkgs.warning) options.log(`\n!!! ${nixpkgs.warning.replaceAll('\n', '\n!!! ')}\n`);
 
     const level: Level = options.level ?? (nixpkgs.identity.kind === 'pinned' ? 'build' : 'eval');
-    const cache = fileCache(options.cacheDir, ws.dir);
-    const salt = [await verifierHash(), nix.version, nixpkgs.identity, level];
-    const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks: share.blocks, sources });
+    const cache = fileCache(options.cacheDir, ws.dir, cacheWarning);
+    const salt = [code, nix.version, nixpkgs.identity, level];
+    const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks: share.blocks, sources, lap });
     const judged = await run.all(share.flakes, share.variants);
+    await cache.close();
     if (judged.faults.length) {
       return result(2, { diagnostics: [...diagnostics, ...judged.faults.map((f) => environmentProblem(f))] });
     }
@@ -172,6 +191,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       notRun: new Set(judged.copyCaps.keys()),
       blocked: judged.folded,
     });
+    lap('report');
     const drift = diagnostics.length > 0;
     return result(drift ? 1 : 0, {
       report,
@@ -195,6 +215,8 @@ interface RunContext {
   blocks: Block[];
   /** Texts of pages, glue and checks files by their display path. */
   sources: ReadonlyMap<string, string>;
+  /** Ends a stage of the run's timings. */
+  lap: (stage: string) => void;
 }
 
 class Run {
@@ -203,6 +225,8 @@ class Run {
   private readonly byId: Map<string, Block>;
   /** Every assembled flake and copy by name, with its directory and tree hash. */
   private readonly placed = new Map<string, { flake: AssembledFlake; dir: string; hash: string }>();
+  /** Trees on disk (or being written), by flake name: written only when Nix is to read them. */
+  private readonly written = new Map<string, Promise<void>>();
 
   private readonly ctx: RunContext;
 
@@ -214,10 +238,11 @@ class Run {
   }
 
   async all(flakes: AssembledFlake[], variants: AssembledFlake[]) {
-    const placed = await Promise.all([...flakes, ...variants].map(async (flake) => ({ flake, ...(await addFlake(this.ctx.ws, flake)) })));
-    for (const entry of placed) this.placed.set(entry.flake.name, entry);
+    for (const flake of [...flakes, ...variants]) this.placed.set(flake.name, { flake, ...addFlake(this.ctx.ws, flake) });
+    this.ctx.lap('trees');
 
     const parse = await this.parse(flakes);
+    this.ctx.lap('parse');
     const judgements = new Map<string, Judgement>();
     const diagnostics: Diagnostic[] = [...parse.diagnostics];
     const faults: string[] = parse.fault ? [parse.fault] : [];
@@ -252,10 +277,17 @@ class Run {
       const started = Date.now();
       // A copy goes as far as it takes to fail (a build failure shows only when built), and
       // stops at its first failure.
-      const answered = await Promise.all(copies.map((copy) => this.answer(copy, 'build', false)));
-      const fault = answered.find((a) => a.answers.fault)?.answers.fault;
+      // Without --show-trace first: only a copy that fails otherwise than stated needs the
+      // trace, to say where.
+      const judge = async (trace: boolean) => {
+        const answered = await Promise.all(copies.map((copy) => this.answer(copy, { level: 'build', showStages: false, trace })));
+        const fault = answered.find((a) => a.answers.fault)?.answers.fault;
+        return { answered, fault, ...(fault ? {} : judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers))) };
+      };
+      let judged = await judge(false);
+      if (!judged.fault && judged.problem) judged = await judge(true);
+      const { answered, fault, problem, level, text, cap } = judged;
       if (fault) return void faults.push(`The copy of \`${copies[0]!.variantOf ? copies[0]!.name.split('~')[0] : copies[0]!.name}\` for ${blockId}: ${fault}`);
-      const { problem, level, text, cap } = judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers));
       if (problem) diagnostics.push(problem);
       if (level) failedAt.set(blockId, { level, text: text ?? '' });
       if (cap) copyCaps.set(blockId, cap);
@@ -270,10 +302,22 @@ class Run {
       ...flakes.map((flake) => this.limit(() => checkFlake(flake))),
       ...[...byBlock].map(([blockId, copies]) => this.limit(() => checkFailure(blockId, copies))),
     ]);
+    this.ctx.lap('flakes');
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const folded = groupUnderCauses(diagnostics);
     return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt, copyCaps, folded };
+  }
+
+  /** Writes a flake's tree and the trees it links to, once. */
+  private writeFlake(name: string): Promise<void> {
+    let writing = this.written.get(name);
+    if (!writing) {
+      const { flake, dir } = this.placed.get(name)!;
+      writing = Promise.all([writeTree(dir, flake.files), ...Object.values(flake.links).map((l) => this.writeFlake(l))]).then(() => {});
+      this.written.set(name, writing);
+    }
+    return writing;
   }
 
   /** Nix's parser over every assembled file and every block on its own. */
@@ -291,25 +335,30 @@ class Run {
     const blockDir = join(this.ctx.ws.dir, 'blocks');
     this.ctx.ws.roots.set(blockDir, standalone);
     const loose = this.ctx.blocks.filter((b) => b.annotation.role === 'lint' || b.annotation.role === 'fragment');
-    const place = async (forms: Array<[Block, 'expression' | 'bindings']>) => {
+    const place = (forms: Array<[Block, 'expression' | 'bindings']>) => {
       const placed = new Map<string, ParseTarget>();
       for (const [block, form] of forms) {
         const file = { ...standaloneForms(block)[form], path: `${block.id.replace(/[^\w.-]+/g, '_')}.${form}.nix` };
         standalone.files.push(file);
         placed.set(join(blockDir, file.path), { file, block });
       }
-      await writeTree(blockDir, [...placed.values()].map((t) => t.file));
       return placed;
     };
-    const first = await place(loose.map((b) => [b, likelyForm(b.code)]));
+    // Only what the cache does not answer is written, for the parser to read.
+    const write = async (uncached: ReadonlyMap<string, ParseTarget>) => {
+      const flakes = new Set([...uncached.values()].flatMap((t) => (t.flake ? [t.flake] : [])));
+      const blockFiles = [...uncached.values()].flatMap((t) => (t.block ? [t.file] : []));
+      await Promise.all([...[...flakes].map((name) => this.writeFlake(name)), writeTree(blockDir, blockFiles)]);
+    };
+    const first = place(loose.map((b) => [b, likelyForm(b.code)]));
     for (const [path, target] of first) targets.set(path, target);
 
     const salt = this.ctx.salt.slice(0, 2);
-    const pass = await parseTargets(this.ctx.nix, this.ctx.cache, targets, salt);
+    const pass = await parseTargets(this.ctx.nix, this.ctx.cache, targets, salt, write);
     if (pass.fault) return { diagnostics: [], failedFlakes: new Set<string>(), failedBlocks: new Set<string>(), fault: pass.fault };
     const other = (form: 'expression' | 'bindings') => (form === 'expression' ? 'bindings' : 'expression');
-    const retry = await place([...first].filter(([path]) => pass.failures.has(path)).map(([, t]) => [t.block!, other(likelyForm(t.block!.code))]));
-    const again = retry.size ? await parseTargets(this.ctx.nix, this.ctx.cache, retry, salt) : { failures: new Map<string, string>(), cached: true };
+    const retry = place([...first].filter(([path]) => pass.failures.has(path)).map(([, t]) => [t.block!, other(likelyForm(t.block!.code))]));
+    const again = retry.size ? await parseTargets(this.ctx.nix, this.ctx.cache, retry, salt, write) : { failures: new Map<string, string>(), cached: true };
     if ('fault' in again && again.fault) return { diagnostics: [], failedFlakes: new Set<string>(), failedBlocks: new Set<string>(), fault: again.fault };
     for (const [path, target] of retry) targets.set(path, target);
     const failures = new Map([...pass.failures, ...again.failures]);
@@ -319,7 +368,8 @@ class Run {
     return { ...judged, diagnostics: dedupe(judged.diagnostics) };
   }
 
-  private async answer(flake: AssembledFlake, level: Level = this.ctx.level, showStages = true): Promise<{ answers: FlakeAnswers; cached: boolean }> {
+  private async answer(flake: AssembledFlake, how: { level?: Level; showStages?: boolean; trace?: boolean } = {}): Promise<{ answers: FlakeAnswers; cached: boolean }> {
+    const { level = this.ctx.level, showStages = true, trace = true } = how;
     const overrides = this.overrides(flake);
     const commandBlocks = flake.variantOf
       ? []
@@ -327,11 +377,12 @@ class Run {
     const checks = flake.checks ? this.ctx.sources.get(flake.checks)! : null;
     // Answers name their command blocks by id (page:line), so the ids are part of the key.
     const commands = commandBlocks.map((b) => [b.id, b.codeLine, b.code]);
-    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands, !!flake.variantOf);
+    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands, !!flake.variantOf, trace);
     const hit = await this.ctx.cache.get(key, isFlakeAnswers);
     if (hit) return { answers: hit, cached: true };
 
     const dir = this.placed.get(flake.name)!.dir;
+    await this.writeFlake(flake.name);
     const wrapper = await writeWrapper(this.ctx.ws, flake.name, dir, checks);
     if (flake.checks) this.indexChecks([wrapper.dir, wrapper.storePath], flake.checks, checks!);
     const onStage = (stage: string, ok: boolean, ms: number) => this.progress(ok ? '✓' : '✗', flake.name, stage, ms);
@@ -344,6 +395,7 @@ class Run {
       mirror: this.ctx.options.sources,
       scratch: join(this.ctx.ws.dir, 'mirror', flake.name),
       stopAtFirstFailure: !!flake.variantOf,
+      noTrace: !trace,
       standin: this.ctx.nixpkgs.identity.kind === 'standin',
       ...(showStages ? { onStage } : {}),
     });
@@ -440,13 +492,47 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Hash of the verifier's own code: a change to it invalidates the cache. */
+/**
+ * Every page read, and its blocks extracted, at once; the extraction is cached by the page's
+ * text, so a page that did not change is not parsed again.
+ */
+async function extractPages(options: VerifyOptions, code: string, warn: (message: string) => void) {
+  const cache = fileCache(options.cacheDir, '', warn, PAGES_FILE);
+  const pages = await Promise.all(
+    options.pages.map(async (page) => {
+      const read = await readPageText(resolve(options.root, page));
+      if ('problem' in read) return { page, read };
+      const key = cacheKey('page', code, page, options.strict, read.text);
+      let extraction = await cache.get(key, isExtraction);
+      if (!extraction) {
+        extraction = extractBlocks(page, read.text, { strict: options.strict });
+        await cache.set(key, extraction);
+      }
+      return { page, read, extraction };
+    }),
+  );
+  await cache.close();
+  return pages;
+}
+
+function isExtraction(value: unknown): value is Extraction {
+  const v = value as Partial<Extraction> | null;
+  return typeof v === 'object' && v !== null && Array.isArray(v.blocks) && Array.isArray(v.diagnostics);
+}
+
+/**
+ * Hash of the verifier's own code, the page syntax it shares with the site, and the locked
+ * dependencies (the Markdown parsers): a change to any invalidates the cache.
+ */
 async function verifierHash(): Promise<string> {
   const hash = createHash('sha256');
-  for (const name of (await readdir(VERIFIER_DIR)).sort()) {
-    if (!/\.(ts|nix)$/.test(name)) continue;
-    hash.update(name).update(await readFile(join(VERIFIER_DIR, name)));
+  for (const dir of [VERIFIER_DIR, MARKDOWN_DIR]) {
+    for (const name of (await readdir(dir)).sort()) {
+      if (!/\.(ts|nix)$/.test(name)) continue;
+      hash.update(name).update(await readFile(join(dir, name)));
+    }
   }
+  hash.update(await readFile(join(VERIFIER_DIR, '../../package-lock.json')).catch(() => ''));
   return hash.digest('hex');
 }
 

@@ -119,6 +119,8 @@ export interface FlakeJob {
   scratch: string;
   /** The run uses the offline stand-in, which says which kernels it cannot build. */
   standin?: boolean;
+  /** Evaluate without `--show-trace` (an expected failure's copy, until it fails otherwise than stated). */
+  noTrace?: boolean;
   /** Stop at the first failure (a declared claim that does not hold): for expected failures. */
   stopAtFirstFailure?: boolean;
   /** Told as each stage ends: `eval`, `commands`, `fetch`, `build`. */
@@ -132,7 +134,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
     started = performance.now();
   };
   const targetOverrides = job.overrides.map(([input, ref]): [string, string] => [`target/${input}`, ref]);
-  const evaluated = await evalFlake(nix, `path:${job.wrapper}#report`, targetOverrides);
+  const evaluated = await evalFlake(nix, `path:${job.wrapper}#report`, targetOverrides, !job.noTrace);
   const answers: FlakeAnswers = { eval: evaluated, commands: [] };
   stage('eval', evaluated.ok);
   if (evaluated.fault) return { ...answers, fault: evaluated.fault };

@@ -109,15 +109,13 @@ export async function writeTree(dir: string, files: readonly AssembledFile[]): P
 }
 
 /**
- * Writes a flake and registers where Nix will see it: on disk and in the store. Returns its
- * directory and its tree's NAR hash (SRI), which keys its cached results.
+ * Registers where Nix will see a flake: its directory and its store path. Returns the
+ * directory and the tree's NAR hash (SRI), which keys its cached results. Nothing is written:
+ * the caller writes the tree (`writeTree`) only when Nix is to read it, so a run answered
+ * from the cache writes nothing.
  */
-export async function addFlake(
-  ws: Workspace & { roots: Map<string, AssembledFlake> },
-  flake: AssembledFlake,
-): Promise<{ dir: string; hash: string }> {
+export function addFlake(ws: Workspace & { roots: Map<string, AssembledFlake> }, flake: AssembledFlake): { dir: string; hash: string } {
   const dir = ws.flakeDir(flake.name);
-  await writeTree(dir, flake.files);
   const hash = narHash(treeOf(flake));
   ws.roots.set(dir, flake);
   ws.roots.set(storePathForNarHash(hash), flake);

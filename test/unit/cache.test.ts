@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheKey, fileCache, replaceInStrings } from '../../scripts/verifier/cache.ts';
+import { cacheKey, ENTRIES_FILE, fileCache, replaceInStrings } from '../../scripts/verifier/cache.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -24,15 +24,17 @@ const isAnswer = (v: unknown): v is { error: string | null } =>
 async function entry(text: string) {
   const cacheDir = join(dir, 'cache');
   await mkdir(cacheDir, { recursive: true });
-  await writeFile(join(cacheDir, `${key}.json`), text);
+  await writeFile(join(cacheDir, ENTRIES_FILE), `${key}\t${text}\n`);
   return fileCache(cacheDir, WORKSPACE, () => {});
 }
+
+const entriesText = () => readFile(join(dir, 'cache', ENTRIES_FILE), 'utf8');
 
 describe('reading an entry', () => {
   it('gives back what was stored, with the workspace in place of the placeholder', async () => {
     const cache = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
     await cache.set(key, { error: `${WORKSPACE}/a.nix:1:1: bad`, [`${WORKSPACE}/b`]: [WORKSPACE] });
-    const text = await readFile(join(dir, 'cache', `${key}.json`), 'utf8');
+    const text = await entriesText();
     expect(text).not.toContain(WORKSPACE);
     const other = fileCache(join(dir, 'cache'), '/tmp/nix-verify-xyz', () => {});
     expect(await other.get(key)).toEqual({ error: '/tmp/nix-verify-xyz/a.nix:1:1: bad', '/tmp/nix-verify-xyz/b': ['/tmp/nix-verify-xyz'] });
@@ -42,7 +44,7 @@ describe('reading an entry', () => {
     const odd = '/tmp/a "b\\c/nix-verify-1';
     const cache = fileCache(join(dir, 'cache'), odd, () => {});
     await cache.set(key, { error: `${odd}/x.nix` });
-    expect(await readFile(join(dir, 'cache', `${key}.json`), 'utf8')).toBe('{"error":"@VERIFY_WORKSPACE@/x.nix"}');
+    expect(await entriesText()).toBe(`${key}\t{"error":"@VERIFY_WORKSPACE@/x.nix"}\n`);
     expect(await cache.get(key, isAnswer)).toEqual({ error: `${odd}/x.nix` });
   });
 
@@ -93,27 +95,60 @@ describe('writing an entry', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(join(dir, 'file', 'cache'));
     expect(warnings[0]).toMatch(/cannot be written .*ENOTDIR.*not cached/);
-    expect(await cache.get(key)).toBeUndefined();
+    expect(await fileCache(join(dir, 'file', 'cache'), WORKSPACE, () => {}).get(key)).toBeUndefined();
   });
 
-  it('warns once when the entry cannot be written into an existing folder', async () => {
-    // The entry's own path is taken by a folder: the write fails after mkdir succeeds.
-    await mkdir(join(dir, 'cache', `${key}.json`), { recursive: true });
+  it('warns once when the entries file cannot be written in an existing folder', async () => {
+    // The file's own path is taken by a folder: the append fails after mkdir succeeds.
+    await mkdir(join(dir, 'cache', ENTRIES_FILE), { recursive: true });
     const warnings: string[] = [];
     const cache = fileCache(join(dir, 'cache'), WORKSPACE, (m) => warnings.push(m));
     await cache.set(key, { error: null });
+    await cache.set(cacheKey('another'), { error: null });
     expect(warnings).toHaveLength(1);
-    expect(await readdir(join(dir, 'cache'))).toEqual([`${key}.json`]);
+    expect(await readdir(join(dir, 'cache'))).toEqual([ENTRIES_FILE]);
   });
 
-  it('leaves no temporary files behind, and concurrent writers of one key agree', async () => {
+  it('writes many entries made at once in few appends, and a later run reads every one', async () => {
+    const cache = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    const keys = Array.from({ length: 200 }, (_, i) => cacheKey(i));
+    await Promise.all(keys.map((k, i) => cache.set(k, { error: `${WORKSPACE}/${i}.nix` })));
+    await cache.close();
+    const later = fileCache(join(dir, 'cache'), '/tmp/nix-verify-later', () => {});
+    const read = await Promise.all(keys.map((k) => later.get(k, isAnswer)));
+    expect(read).toEqual(keys.map((_, i) => ({ error: `/tmp/nix-verify-later/${i}.nix` })));
+    expect(await readdir(join(dir, 'cache'))).toEqual([ENTRIES_FILE]);
+  });
+
+  it('takes the last line of a key, and skips a line cut short by a killed run', async () => {
+    await mkdir(join(dir, 'cache'), { recursive: true });
+    const other = cacheKey('other');
+    await writeFile(join(dir, 'cache', ENTRIES_FILE), `${key}\t{"error":"old"}\n${key}\t{"error":"new"}\nnot an entry\n${other}\t{"error":"cut sh`);
+    const cache = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    expect(await cache.get(key, isAnswer)).toEqual({ error: 'new' });
+    expect(await cache.get(other, isAnswer)).toBeUndefined();
+  });
+
+  it('drops stale entries on close when most of the file is stale, and keeps what the run used', async () => {
+    const old = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    await Promise.all(Array.from({ length: 300 }, (_, i) => old.set(cacheKey('stale', i), { error: null })));
+    await old.set(key, { error: 'kept' });
+    await old.close();
+    const run = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    expect(await run.get(key, isAnswer)).toEqual({ error: 'kept' });
+    await run.close();
+    expect(await entriesText()).toBe(`${key}\t{"error":"kept"}\n`);
+  });
+
+  it('lets concurrent writers of one key agree, and leaves no temporary files behind', async () => {
     const a = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
     const b = fileCache(join(dir, 'cache'), '/tmp/nix-verify-other', () => {});
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).set(key, { error: `${i % 2 ? WORKSPACE : '/tmp/nix-verify-other'}/x.nix` })),
     );
-    expect(await readdir(join(dir, 'cache'))).toEqual([`${key}.json`]);
-    expect(await a.get(key, isAnswer)).toEqual({ error: `${WORKSPACE}/x.nix` });
+    await Promise.all([a.close(), b.close()]);
+    expect(await readdir(join(dir, 'cache'))).toEqual([ENTRIES_FILE]);
+    expect(await fileCache(join(dir, 'cache'), WORKSPACE, () => {}).get(key, isAnswer)).toEqual({ error: `${WORKSPACE}/x.nix` });
   });
 
   it('writes nothing without a cache folder', async () => {

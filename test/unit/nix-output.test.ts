@@ -33,6 +33,12 @@ const index: SourceIndex = { roots: new Map([[STORE, flake]]) };
 const fallback = { file: 'flake simple' };
 
 describe('parseNixError', () => {
+  it('leaves out the advice Nix gives when run without --show-trace', () => {
+    // As Nix 2.8 prints an `abort` without a position.
+    const stderr = "error: evaluation aborted with the following error message: 'Function called without required argument'\n(use '--show-trace' to show detailed location information)\n";
+    expect(parseNixError(stderr).message).toBe("evaluation aborted with the following error message: 'Function called without required argument'");
+  });
+
   it('reads Nix 2.8: message first, then its position', () => {
     expect(parseNixError(recorded('nix-2.8-missing-attribute'))).toEqual({
       message: "attribute 'modDirVersio' missing",
