@@ -67,7 +67,34 @@ Options:
 
 Exit codes: 0 all verified, 1 drift found, 2 usage or environment problem.`;
 
-export async function main(argv: string[], log = (s: string) => process.stderr.write(`${s}\n`)): Promise<number> {
+function writeLine(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** A status line rewritten in place (`[12/40] flakes and expected failures done`); failed steps stay as lines above it. */
+function liveProgress() {
+  let status = '';
+  const clear = () => status && process.stderr.write('\r\x1b[2K');
+  return {
+    line(line: string) {
+      if (/^\s+✓ /.test(line)) return;
+      clear();
+      process.stderr.write(`${line}\n${status}`);
+    },
+    count(done: number, total: number) {
+      clear();
+      status = `  [${done}/${total}] flakes and expected failures done`;
+      process.stderr.write(status);
+    },
+    end() {
+      clear();
+      if (status) process.stderr.write(`${status}\n`);
+      status = '';
+    },
+  };
+}
+
+export async function main(argv: string[], log = writeLine): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -148,6 +175,9 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
       ? { mode: 'path', path: resolve(cwd, values.nixpkgs) }
       : { mode: 'pinned', ...(lock ? { lock } : {}), ...(update ? { ignoreLock: true } : {}) };
   const quiet = values.quiet;
+  const ci = process.env.CI === 'true' || process.env.CI === '1';
+  // On a terminal, a live count, with only failures as lines; elsewhere (CI, logs), every line.
+  const live = !quiet && !ci && log === writeLine && process.stderr.isTTY ? liveProgress() : undefined;
   const result = await verify({
     root: ROOT,
     pages,
@@ -155,7 +185,7 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
     flakesDir,
     level: (values.level as Level | undefined) ?? (update ? 'build' : undefined),
     nixpkgs,
-    ci: process.env.CI === 'true' || process.env.CI === '1',
+    ci,
     jobs,
     timeout: `${timeout}s`,
     cacheDir: values['no-cache'] ? null : resolve(ROOT, values.cache),
@@ -164,8 +194,10 @@ export async function main(argv: string[], log = (s: string) => process.stderr.w
     ...(shard ? { shard } : {}),
     ...(kernelSource ? { kernelSource } : {}),
     command: ['npm run verify --', ...argv].join(' ').replace(/ --$/, ''),
-    log: quiet ? () => {} : log,
+    log: quiet ? () => {} : (live?.line ?? log),
+    ...(live ? { onProgress: live.count } : {}),
   });
+  live?.end();
   // Diagnostics first: whatever happens to the outputs, what the run found is said.
   for (const diagnostic of result.diagnostics) log(`\n${formatDiagnostic(diagnostic, result.sources)}`);
   if (result.report) log(`\n${formatSummary(result.report)}`);

@@ -47,6 +47,8 @@ export interface VerifyOptions {
   kernelSource?: string;
   command: string;
   log: (line: string) => void;
+  /** Told each time a flake or an expected failure is done, out of how many. */
+  onProgress?: (done: number, total: number) => void;
   /** For the benchmark: every Nix call, and the scratch directory is kept. */
   onNixCall?: NixRunner['onCall'];
   keepWorkspace?: boolean;
@@ -298,9 +300,12 @@ class Run {
     for (const variant of variants) byBlock.set(variant.variantOf!, [...(byBlock.get(variant.variantOf!) ?? []), variant]);
     // One pool for both, so copies run while main flakes still evaluate.
     // Every task settles before the caller cleans up; the first error, if any, is raised after.
+    const total = flakes.length + byBlock.size;
+    let done = 0;
+    const counted = (task: () => Promise<void>) => () => task().finally(() => this.ctx.options.onProgress?.(++done, total));
     const settled = await Promise.allSettled([
-      ...flakes.map((flake) => this.limit(() => checkFlake(flake))),
-      ...[...byBlock].map(([blockId, copies]) => this.limit(() => checkFailure(blockId, copies))),
+      ...flakes.map((flake) => this.limit(counted(() => checkFlake(flake)))),
+      ...[...byBlock].map(([blockId, copies]) => this.limit(counted(() => checkFailure(blockId, copies)))),
     ]);
     this.ctx.lap('flakes');
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
