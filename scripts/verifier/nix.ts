@@ -183,20 +183,23 @@ function storeHint(): string {
 /** Finds Nix and the flags it supports, or says what is wrong. */
 export async function detectNix(timeout: NixRunner['timeout']): Promise<NixRunner | { problem: string }> {
   const timeoutMs = parseFloat(timeout) * 1000;
+  // All three at once; the version is looked at first. One probe tells whether the store is
+  // usable (Nix must answer 1 to `1`); the settings this Nix knows are read meanwhile.
+  const probing = Promise.all([spawnProcess(['nix', ...FEATURES, 'eval', '--expr', '1'], { timeoutMs }), knownSettings(timeoutMs)]);
   const version = await spawnProcess(['nix', '--version'], { timeoutMs });
   if (!version.ok) {
+    await probing;
     return {
       problem: `Nix is not installed or not on PATH (\`nix --version\` failed${version.fault ? `: ${version.fault}` : version.timedOut ? ': it did not answer in time' : ''}). Install it (Debian: \`apt-get install nix-bin\`, or see scripts/setup-machine.sh) and run again.`,
     };
   }
   if (!/\d+\.\d+/.test(version.stdout)) {
+    await probing;
     return { problem: `\`nix --version\` printed ${JSON.stringify(version.stdout.trim().slice(0, 200))}, which names no version: the \`nix\` first on PATH is not Nix. Put Nix first on PATH and run again.` };
   }
   const { number, name } = describeNixVersion(version.stdout);
 
-  // One probe tells whether the store is usable: Nix must answer 1 to `1`. The settings this
-  // Nix knows are read meanwhile.
-  const [probe, known] = await Promise.all([spawnProcess(['nix', ...FEATURES, 'eval', '--expr', '1'], { timeoutMs }), knownSettings(timeoutMs)]);
+  const [probe, known] = await probing;
   if (!probe.ok || probe.stdout.trim() !== '1') {
     const said = probe.ok ? `it answered \`${probe.stdout.trim().slice(0, 80)}\` instead of 1` : (probe.fault ?? probe.stderr).trim() || (probe.timedOut ? `it did not answer within ${timeout}` : '');
     return { problem: `${name} cannot evaluate a trivial expression: ${said}\n${storeHint()}` };

@@ -3,13 +3,14 @@
  * flakes pin (what readers get); `--nixpkgs PATH` takes a checkout; `--offline` takes the
  * project's stand-in, which is never called nixpkgs.
  */
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_KERNEL_SOURCE, describeKernelSource, kernelSourceNix, type KernelSource } from './kernel-source.ts';
 import { narHashSri } from './nar.ts';
 import { addFixed, flakeMetadata, invalidPaths, type NixRunner } from './nix.ts';
 import { lockedRef, type Locked, type NixpkgsLock } from './nixpkgs-lock.ts';
 import type { AssembledFlake, NixpkgsIdentity } from './types.ts';
+import { writeTree } from './workspace.ts';
 
 const STANDIN_DIR = resolve(import.meta.dirname, 'nixpkgs-standin');
 
@@ -28,6 +29,11 @@ export interface ResolvedNixpkgs {
   ref: string;
   /** Said loudly when the run falls back to the stand-in. */
   warning?: string;
+  /**
+   * Puts `ref` in place for Nix, once, before the first evaluation (the stand-in's tree and
+   * its kernel source): a run answered from the cache never needs it. Says what went wrong.
+   */
+  prepare?: () => Promise<string | undefined>;
 }
 
 /** The `inputs.nixpkgs.url` the flakes pin; they must agree. */
@@ -113,25 +119,30 @@ export async function resolveNixpkgs(
  */
 async function standinIn(nix: NixRunner, place: StandinPlace): Promise<ResolvedNixpkgs | { problem: string }> {
   const dir = join(place.workspace, 'nixpkgs-standin');
-  await cp(STANDIN_DIR, dir, { recursive: true });
   const explicit = place.kernelSource !== undefined;
   const described = await describeKernelSource(place.kernelSource ?? DEFAULT_KERNEL_SOURCE, place.cacheDir);
   if ('problem' in described && explicit) return { problem: `The kernel source: ${described.problem}` };
-  let kernel: KernelSource | undefined;
-  if (!('problem' in described)) {
-    const stored = await storeKernelSource(nix, described);
-    if (stored) return { problem: stored };
-    kernel = described;
-    await writeFile(join(dir, 'kernel-source.nix'), kernelSourceNix(kernel));
-  }
+  const kernel = 'problem' in described ? undefined : described;
+  // The tree as Nix will see it, hashed in memory; written only when Nix is to read it.
   const tree = new Map<string, string>();
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  for (const entry of entries) {
+  for (const entry of await readdir(STANDIN_DIR, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const absolute = join(entry.parentPath, entry.name);
-    tree.set(absolute.slice(dir.length + 1), await readFile(absolute, 'utf8'));
+    tree.set(absolute.slice(STANDIN_DIR.length + 1), await readFile(absolute, 'utf8'));
   }
+  if (kernel) tree.set('kernel-source.nix', kernelSourceNix(kernel));
   const hash = narHashSri(tree);
+  const prepare = async () => {
+    if (kernel) {
+      const stored = await storeKernelSource(nix, kernel);
+      if (stored) return stored;
+    }
+    await writeTree(
+      dir,
+      [...tree].map(([path, text]) => ({ path, text, origins: [] })),
+    );
+    return undefined;
+  };
   return {
     identity: {
       kind: 'standin',
@@ -140,6 +151,7 @@ async function standinIn(nix: NixRunner, place: StandinPlace): Promise<ResolvedN
       kernel: kernel ? `Linux ${kernel.version} (Debian source, NixOS-like configuration)` : null,
     },
     ref: `path:${dir}`,
+    prepare,
   };
 }
 

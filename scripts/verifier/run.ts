@@ -227,6 +227,8 @@ class Run {
   private readonly byId: Map<string, Block>;
   /** Every assembled flake and copy by name, with its directory and tree hash. */
   private readonly placed = new Map<string, { flake: AssembledFlake; dir: string; hash: string }>();
+  /** nixpkgs put in place for Nix (at the first evaluation), or what went wrong. */
+  private prepared: Promise<string | undefined> | undefined;
   /** Trees on disk (or being written), by flake name: written only when Nix is to read them. */
   private readonly written = new Map<string, Promise<void>>();
 
@@ -386,9 +388,11 @@ class Run {
     const hit = await this.ctx.cache.get(key, isFlakeAnswers);
     if (hit) return { answers: hit, cached: true };
 
+    const problem = await (this.prepared ??= this.ctx.nixpkgs.prepare?.() ?? Promise.resolve(undefined));
+    if (problem) return { answers: { eval: { ok: false, stdout: '', stderr: '', timedOut: false, fault: problem }, commands: [], fault: problem }, cached: false };
     const dir = this.placed.get(flake.name)!.dir;
     await this.writeFlake(flake.name);
-    const wrapper = await writeWrapper(this.ctx.ws, flake.name, dir, checks);
+    const wrapper = await writeWrapper(this.ctx.ws, flake.name, checks);
     if (flake.checks) this.indexChecks([wrapper.dir, wrapper.storePath], flake.checks, checks!);
     const onStage = (stage: string, ok: boolean, ms: number) => this.progress(ok ? '✓' : '✗', flake.name, stage, ms);
     const answers = await answerFlake(this.ctx.nix, {

@@ -133,7 +133,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
     job.onStage?.(name, ok, performance.now() - started);
     started = performance.now();
   };
-  const targetOverrides = job.overrides.map(([input, ref]): [string, string] => [`target/${input}`, ref]);
+  const targetOverrides: Array<[string, string]> = [['target', `path:${job.dir}`], ...job.overrides.map(([input, ref]): [string, string] => [`target/${input}`, ref])];
   const evaluated = await evalFlake(nix, `path:${job.wrapper}#report`, targetOverrides, !job.noTrace);
   const answers: FlakeAnswers = { eval: evaluated, commands: [] };
   stage('eval', evaluated.ok);

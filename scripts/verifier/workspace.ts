@@ -123,19 +123,14 @@ export function addFlake(ws: Workspace & { roots: Map<string, AssembledFlake> },
 }
 
 /**
- * A flake whose input `target` is the flake under test and whose `report` output is
- * what report.nix computes for it. Returns its directory and its store path.
+ * A flake whose input `target` is to be overridden with the flake under test, and whose
+ * `report` output is what report.nix computes for it. Returns its directory and its store path.
  */
-export async function writeWrapper(
-  ws: Workspace,
-  name: string,
-  target: string,
-  checksText: string | null,
-): Promise<{ dir: string; storePath: string }> {
+export async function writeWrapper(ws: Workspace, name: string, checksText: string | null): Promise<{ dir: string; storePath: string }> {
   const dir = join(ws.dir, 'wrappers', name);
   const files = new Map<string, string>([
     ['report.nix', await readFile(REPORT_NIX, 'utf8')],
-    ['flake.nix', wrapperFlake(target, checksText !== null)],
+    ['flake.nix', wrapperFlake(checksText !== null)],
   ]);
   if (checksText !== null) files.set('checks.nix', checksText);
   await writeTree(
@@ -145,9 +140,14 @@ export async function writeWrapper(
   return { dir, storePath: storePathOf(files) };
 }
 
-function wrapperFlake(target: string, withChecks: boolean): string {
+/**
+ * The wrapper names no real target: every evaluation overrides `target` with the flake under
+ * test. So its text, and its store path, are the same in every run (Nix adds it to the store
+ * once), and a wrapper evaluated without the override fails, naming a path that is not there.
+ */
+function wrapperFlake(withChecks: boolean): string {
   return `{
-  inputs.target.url = ${JSON.stringify(`path:${target}`)};
+  inputs.target.url = "path:/nix-verify-target-not-overridden";
   outputs =
     { target, ... }:
     {
