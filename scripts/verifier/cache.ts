@@ -94,7 +94,8 @@ export function fileCache(dir: string | null, workspace: string, warn: (message:
       used.add(key);
       let value: unknown;
       try {
-        value = replaceInStrings(JSON.parse(text), PLACEHOLDER, workspace);
+        // In the text, not the parsed value: the workspace as it is spelled inside JSON strings.
+        value = JSON.parse(workspace && text.includes(PLACEHOLDER) ? text.replaceAll(PLACEHOLDER, JSON.stringify(workspace).slice(1, -1)) : text);
       } catch {
         return undefined;
       }

@@ -83,6 +83,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     timings[stage] = (timings[stage] ?? 0) + (now - mark);
     mark = now;
   };
+  // Nix is probed while the pages are read; it is needed only once they are.
+  const detecting = detectNix(options.timeout);
   const sources = new Map<string, string>();
   const blocks: Block[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -126,11 +128,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     sources,
     ...extra,
   });
-  if (diagnostics.some((d) => d.fatal)) return result(2);
+  if (diagnostics.some((d) => d.fatal)) {
+    await detecting; // No Nix process outlives the run.
+    return result(2);
+  }
   // A shard runs its share of the flakes, their copies and blocks; the rest is another shard's.
   const share = options.shard ? shareOf(options.shard, assembly.flakes, assembly.variants, blocks) : { flakes: assembly.flakes, variants: assembly.variants, blocks };
 
-  const nix = await detectNix(options.timeout);
+  const nix = await detecting;
   lap('nix');
   if ('problem' in nix) return result(2, { diagnostics: [...diagnostics, environmentProblem(nix.problem)] });
   if (options.onNixCall) nix.onCall = options.onNixCall;

@@ -2,8 +2,8 @@
  * The verifier's scratch directory: assembled flakes as plain trees, the wrapper flakes that
  * evaluate them, and stand-alone copies of blocks for the parser. Removed after every run.
  */
-import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { narHash, storePathForNarHash, storePathOf } from './nar.ts';
@@ -31,14 +31,30 @@ export class TemporaryFolderProblem extends Error {
 /**
  * Nix takes flakes by URL (`path:/…`), and Nix 2.8 reads those without decoding escapes, so
  * a scratch folder whose path has a space or `#` could not be named to it. Such a TMPDIR is
- * passed over for /tmp. Pure.
+ * passed over for /tmp. A RAM disk, when there is one to use (see `ramDisk`), comes first. Pure.
  */
-export function scratchParent(temporary: string): string {
+export function scratchParent(temporary: string, ramDisk?: string): string {
+  if (ramDisk) return ramDisk;
   return /^[A-Za-z0-9/._~+-]+$/.test(temporary) ? temporary : '/tmp';
 }
 
+/**
+ * A RAM-backed folder for scratch files when TMPDIR is not set: Linux's /dev/shm, if it is a
+ * folder this user can write. Creating the thousands of small files a large guide needs is
+ * many times faster there than on a disk's file system.
+ */
+function ramDisk(): string | undefined {
+  if (process.env.TMPDIR) return undefined;
+  try {
+    accessSync('/dev/shm', constants.W_OK | constants.X_OK);
+    return statSync('/dev/shm').isDirectory() ? '/dev/shm' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function createWorkspace(): Promise<Workspace & { roots: Map<string, AssembledFlake> }> {
-  const parent = scratchParent(tmpdir());
+  const parent = scratchParent(tmpdir(), ramDisk());
   let dir: string;
   try {
     dir = await mkdtemp(join(parent, 'nix-verify-'));
@@ -100,12 +116,16 @@ export function treeOf(flake: AssembledFlake): Map<string, string> {
   return new Map(flake.files.map((f) => [f.path, f.text]));
 }
 
-/** Writes a flake's files under `dir`, exactly as assembled. Throws for a path that would leave `dir`. */
+/**
+ * Writes a flake's files under `dir`, exactly as assembled. Throws for a path that would leave
+ * `dir`. Every path is checked before anything is written; then the folders, then the files.
+ * Synchronously: for thousands of small files, a few system calls each in a row are several
+ * times faster than as many queued on libuv's thread pool.
+ */
 export async function writeTree(dir: string, files: readonly AssembledFile[]): Promise<void> {
-  // Every path is checked before anything is written; then the folders, then the files, at once.
   const paths = files.map((file) => resolveInside(dir, file.path));
-  for (const folder of [...new Set(paths.map((p) => dirname(p)))].sort()) await mkdir(folder, { recursive: true });
-  await Promise.all(files.map((file, i) => writeFile(paths[i]!, file.text)));
+  for (const folder of new Set(paths.map((p) => dirname(p)))) mkdirSync(folder, { recursive: true });
+  files.forEach((file, i) => writeFileSync(paths[i]!, file.text));
 }
 
 /**
