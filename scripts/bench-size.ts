@@ -3,14 +3,16 @@
  * the guide (scripts/bench-corpus.ts), against the offline stand-in, as ratios within one run:
  *
  *   cold / floor       an empty cache against the Nix work that cannot be avoided, run bare at
- *                      the same parallelism: one parser process per batch of files, one
- *                      evaluation per flake and per expected-failure copy, the command blocks
+ *                      the same parallelism (`floor`)
  *   warm / cold        nothing changed
  *   one block / cold   one fragment changed
  *
- * Every size plants one broken block, and the run must report it at its line.
+ * with the time of each stage of the cold, warm and one-block runs, and the peak memory of a
+ * cold run (the largest process: Node or Nix). Every size plants one broken block, and the
+ * run must report it at its line.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +23,8 @@ import { batches, type NixCall } from './verifier/nix.ts';
 import { defaultJobs, verify } from './verifier/run.ts';
 
 const run = promisify(execFile);
+const VERIFY = join(import.meta.dirname, 'verify.ts');
+const GNU_TIME = '/usr/bin/time';
 
 export interface SizeResult {
   blocks: number;
@@ -29,6 +33,10 @@ export interface SizeResult {
   changedMs: number;
   floorMs: number;
   brokenFound: boolean;
+  /** Milliseconds per stage of the verifier (see `VerifyResult.timings`). */
+  stages: { cold: Record<string, number>; warm: Record<string, number>; changed: Record<string, number> };
+  /** Peak resident memory of the largest process of a cold run, in MiB; undefined without GNU time. */
+  peakMiB: number | undefined;
 }
 
 export async function benchSize(blocks: number): Promise<SizeResult> {
@@ -76,23 +84,45 @@ export async function benchSize(blocks: number): Promise<SizeResult> {
 
     const floorMs = await floor(calls, cold.result.workspace!);
     await rm(cold.result.workspace!, { recursive: true, force: true });
-    return { blocks: made.blocks, coldMs: cold.ms, warmMs: warm.ms, changedMs: changed.ms, floorMs, brokenFound };
+    const peakMiB = await peakMemory(root, made.pages);
+    return {
+      blocks: made.blocks,
+      coldMs: cold.ms,
+      warmMs: warm.ms,
+      changedMs: changed.ms,
+      floorMs,
+      brokenFound,
+      stages: { cold: cold.result.timings, warm: warm.result.timings, changed: changed.result.timings },
+      peakMiB,
+    };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
 }
 
 /**
- * The Nix work a cold run cannot avoid, as whole processes: the parser once per batch over
- * every file the run parsed, then every evaluation and command block the run made, at the
- * run's parallelism.
+ * The Nix work a cold run cannot avoid, as whole processes at the run's parallelism: the
+ * parser over every file the run parsed, one process per batch that fits a command line,
+ * then every evaluation and command block the run made. (Not the probes of `detectNix`.)
  */
-async function floor(calls: readonly NixCall[], workspace: string): Promise<number> {
+export async function floor(calls: readonly NixCall[], workspace: string): Promise<number> {
   const started = performance.now();
-  const files = (await readdir(workspace, { recursive: true })).filter((f) => f.endsWith('.nix') && !f.startsWith('nixpkgs-standin/')).map((f) => join(workspace, f));
-  for (const batch of batches(files)) await run('nix-instantiate', ['--parse', ...batch], { maxBuffer: 256 << 20 }).catch(() => undefined);
   const limit = pLimit(defaultJobs());
+  const files = (await readdir(workspace, { recursive: true })).filter((f) => f.endsWith('.nix') && !f.startsWith('nixpkgs-standin/')).map((f) => join(workspace, f));
+  await Promise.all(batches(files).map((batch) => limit(() => run('nix-instantiate', ['--parse', ...batch], { maxBuffer: 256 << 20 }).catch(() => undefined))));
   const work = calls.filter((c) => c.argv[0] === 'nix' && !c.argv.includes('--version') && !c.argv.includes('show-config') && !c.argv.includes('--expr'));
   await Promise.all(work.map((c) => limit(() => run(c.argv[0]!, c.argv.slice(1), { cwd: c.cwd, maxBuffer: 64 << 20 }).catch(() => undefined))));
   return performance.now() - started;
+}
+
+/**
+ * A cold run of the command line under GNU time: the largest resident set of the run's
+ * processes (the verifier or one of its Nix calls), in MiB.
+ */
+async function peakMemory(root: string, pages: readonly string[]): Promise<number | undefined> {
+  if (!existsSync(GNU_TIME)) return undefined;
+  const argv = ['-f', 'peak %M', process.execPath, VERIFY, '--offline', '--no-cache', '--quiet', '--strict', '--level', 'eval', '--flakes', join(root, 'flakes'), ...pages.map((p) => join(root, p))];
+  const result = await run(GNU_TIME, argv, { cwd: root, maxBuffer: 64 << 20 }).catch((error: { stderr?: string }) => ({ stderr: error.stderr ?? '' }));
+  const kib = /^peak (\d+)$/m.exec(result.stderr)?.[1];
+  return kib ? Number(kib) / 1024 : undefined;
 }

@@ -34,18 +34,27 @@ const { values } = parseArgs({ options: { nixpkgs: { type: 'string' }, size: { t
 if (values.size) {
   // `--size 500,1000,…`: a synthetic corpus at each size (see scripts/bench-size.ts).
   const { benchSize } = await import('./bench-size.ts');
-  process.stdout.write('Verifier at size (synthetic corpus, offline stand-in, eval level):\n\n');
-  process.stdout.write('  blocks   cold      floor     cold/floor  warm/cold  1 block/cold  broken block found\n');
-  let allFound = true;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const stages = (timings: Record<string, number>) =>
+    Object.entries(timings)
+      .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(2)}`)
+      .join(', ');
+  process.stdout.write(`Verifier at size (synthetic corpus, offline stand-in, eval level, ${defaultJobs()} jobs):\n\n`);
+  process.stdout.write('  blocks   cold      floor     cold/floor  warm/cold  1 block/cold  per 1,000 blocks (cold)  peak memory  broken block found\n');
+  const results = [];
   for (const n of values.size.split(',').map(Number)) {
     const r = await benchSize(n);
-    allFound &&= r.brokenFound;
-    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padEnd(9);
+    results.push(r);
     process.stdout.write(
-      `  ${String(r.blocks).padEnd(7)}  ${s(r.coldMs)} ${s(r.floorMs)} ${(r.coldMs / r.floorMs).toFixed(2).padEnd(11)} ${((100 * r.warmMs) / r.coldMs).toFixed(1).padStart(5)} %    ${((100 * r.changedMs) / r.coldMs).toFixed(1).padStart(5)} %       ${r.brokenFound ? 'yes' : 'NO'}\n`,
+      `  ${String(r.blocks).padEnd(7)}  ${s(r.coldMs).padEnd(9)} ${s(r.floorMs).padEnd(9)} ${(r.coldMs / r.floorMs).toFixed(2).padEnd(11)} ${((100 * r.warmMs) / r.coldMs).toFixed(1).padStart(5)} %    ${((100 * r.changedMs) / r.coldMs).toFixed(1).padStart(5)} %       ${s((1000 * r.coldMs) / r.blocks).padEnd(24)} ${(r.peakMiB === undefined ? 'not measured' : `${Math.round(r.peakMiB)} MiB`).padEnd(12)} ${r.brokenFound ? 'yes' : 'NO'}\n`,
     );
   }
-  process.exit(allFound ? 0 : 1);
+  process.stdout.write('\n  Seconds per stage (pages: read, extract, assemble; nix: probe; nixpkgs; trees; parse; flakes: evaluations, commands, expected failures; report):\n');
+  for (const r of results) {
+    process.stdout.write(`  ${String(r.blocks).padEnd(7)}  cold:      ${stages(r.stages.cold)}\n           warm:      ${stages(r.stages.warm)}\n           one block: ${stages(r.stages.changed)}\n`);
+  }
+  if (results.some((r) => r.peakMiB === undefined)) process.stdout.write('\n  Peak memory needs GNU time (/usr/bin/time; Debian: apt-get install time).\n');
+  process.exit(results.every((r) => r.brokenFound) ? 0 : 1);
 }
 
 const pages = (await readdir(join(ROOT, 'src/content/docs'), { recursive: true }))

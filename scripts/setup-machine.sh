@@ -46,8 +46,9 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v git >/dev/null || need+=(git)
 # Screenshots need at least one font.
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
-# The stand-in's kernel tree (/usr/src/linux-source-6.12.tar.xz) and what kbuild runs.
-for package in linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev kmod xz-utils; do
+# The stand-in's kernel tree (/usr/src/linux-source-6.12.tar.xz) and what kbuild runs; GNU
+# time, with which `npm run bench` measures peak memory.
+for package in linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev kmod xz-utils time; do
   dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
 done
 if [ "${#need[@]}" -gt 0 ]; then

@@ -33,17 +33,6 @@ export function isNonEmptyObject(value: unknown): value is Record<string, unknow
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
 }
 
-/** Every string and key in a JSON value, with `from` replaced by `to`. Pure. */
-export function replaceInStrings(value: unknown, from: string, to: string): unknown {
-  if (from === '') return value;
-  if (typeof value === 'string') return value.replaceAll(from, to);
-  if (Array.isArray(value)) return value.map((v) => replaceInStrings(v, from, to));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll(from, to), replaceInStrings(v, from, to)]));
-  }
-  return value;
-}
-
 /** The file of a cache folder for Nix's answers: a line per entry, `KEY<TAB>JSON`, appended; the last line of a key wins. */
 export const ENTRIES_FILE = 'entries.ndjson';
 /** The same, for the blocks extracted from each page (by its text). */
@@ -104,7 +93,8 @@ export function fileCache(dir: string | null, workspace: string, warn: (message:
     },
     async set(key, value) {
       if (!writable) return;
-      const text = JSON.stringify(replaceInStrings(value, workspace, PLACEHOLDER));
+      const json = JSON.stringify(value);
+      const text = workspace ? json.replaceAll(JSON.stringify(workspace).slice(1, -1), PLACEHOLDER) : json;
       (await entries()).set(key, text);
       used.add(key);
       pending.push(`${key}\t${text}\n`);

@@ -85,6 +85,9 @@ async function residentMiB(pid: number): Promise<number | undefined> {
   return kib ? Number(kib) / 1024 : undefined;
 }
 
+/** `nixEnvironment(process.env)`, made once: the environment does not change during a run. */
+let scrubbed: Record<string, string> | undefined;
+
 export interface SpawnOptions {
   cwd?: string;
   timeoutMs: number;
@@ -111,7 +114,7 @@ export function spawnProcess(argv: readonly string[], options: SpawnOptions): Pr
     };
     const child = spawn(argv[0]!, argv.slice(1), {
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      env: nixEnvironment(process.env),
+      env: (scrubbed ??= nixEnvironment(process.env)),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -306,22 +309,30 @@ export function batches(args: readonly string[], maxBytes = MAX_ARGS_BYTES): str
  * starts again after it, so the number of processes is the batches plus the broken files.
  * A process that fails without naming a file is a fault, never a pass.
  */
-export async function parseFiles(nix: NixRunner, paths: readonly string[]): Promise<{ failures: Map<string, string>; fault?: string }> {
+export async function parseFiles(nix: NixRunner, paths: readonly string[], jobs = 1): Promise<{ failures: Map<string, string>; fault?: string }> {
   const failures = new Map<string, string>();
-  for (const batch of batches(paths)) {
+  const faults: string[] = [];
+  const parseBatch = async (batch: string[]) => {
     let pending = batch;
-    while (pending.length > 0) {
+    while (pending.length > 0 && faults.length === 0) {
       const result = await run(nix, ['nix-instantiate', '--parse', ...pending]);
-      if (result.fault || result.timedOut) return { failures, fault: result.fault ?? result.stderr.trim() };
-      if (result.ok) break;
+      if (result.fault || result.timedOut) return void faults.push(result.fault ?? result.stderr.trim());
+      if (result.ok) return;
       const culprit = pending.find((p) => result.stderr.includes(`${p}:`)) ?? (pending.length === 1 ? pending[0] : undefined);
-      if (!culprit) return { failures, fault: `nix-instantiate --parse failed without naming a file:\n${result.stderr.trim()}` };
+      if (!culprit) return void faults.push(`nix-instantiate --parse failed without naming a file:\n${result.stderr.trim()}`);
       failures.set(culprit, result.stderr);
       // Carry on after the broken file; those before it parsed.
       pending = pending.slice(pending.indexOf(culprit) + 1);
     }
-  }
-  return { failures };
+  };
+  // Batches at once, up to `jobs` processes.
+  const queue = batches(paths);
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(jobs, queue.length)) }, async () => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) await parseBatch(batch);
+    }),
+  );
+  return faults.length ? { failures, fault: faults[0]! } : { failures };
 }
 
 /**

@@ -24,6 +24,8 @@ export async function parseTargets(
   salt: unknown,
   /** Puts the files the cache does not answer on disk, for the parser. */
   write: (uncached: ReadonlyMap<string, ParseTarget>) => Promise<void>,
+  /** Parser processes at once. */
+  jobs: number,
 ): Promise<{ failures: Map<string, string>; cached: boolean; fault?: string }> {
   // The path is in Nix's message; it is stored as a placeholder, since texts move.
   const key = (text: string) => cacheKey('parse', salt, text);
@@ -36,7 +38,7 @@ export async function parseTargets(
     else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
   }
   if (uncached.length) await write(new Map(uncached.map((path) => [path, targets.get(path)!])));
-  const fresh = uncached.length ? await parseFiles(nix, uncached) : { failures: new Map<string, string>() };
+  const fresh = uncached.length ? await parseFiles(nix, uncached, jobs) : { failures: new Map<string, string>() };
   // A parser that failed without an answer checked nothing: nothing is cached.
   if (fresh.fault) return { failures, cached: false, fault: fresh.fault };
   await Promise.all(

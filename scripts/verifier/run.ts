@@ -366,11 +366,11 @@ class Run {
     for (const [path, target] of first) targets.set(path, target);
 
     const salt = this.ctx.salt.slice(0, 2);
-    const pass = await parseTargets(this.ctx.nix, this.ctx.cache, targets, salt, write);
+    const pass = await parseTargets(this.ctx.nix, this.ctx.cache, targets, salt, write, this.ctx.options.jobs);
     if (pass.fault) return { diagnostics: [], failedFlakes: new Set<string>(), failedBlocks: new Set<string>(), fault: pass.fault };
     const other = (form: 'expression' | 'bindings') => (form === 'expression' ? 'bindings' : 'expression');
     const retry = place([...first].filter(([path]) => pass.failures.has(path)).map(([, t]) => [t.block!, other(likelyForm(t.block!.code))]));
-    const again = retry.size ? await parseTargets(this.ctx.nix, this.ctx.cache, retry, salt, write) : { failures: new Map<string, string>(), cached: true };
+    const again = retry.size ? await parseTargets(this.ctx.nix, this.ctx.cache, retry, salt, write, this.ctx.options.jobs) : { failures: new Map<string, string>(), cached: true };
     if ('fault' in again && again.fault) return { diagnostics: [], failedFlakes: new Set<string>(), failedBlocks: new Set<string>(), fault: again.fault };
     for (const [path, target] of retry) targets.set(path, target);
     const failures = new Map([...pass.failures, ...again.failures]);

@@ -12,6 +12,8 @@ import type { SourceIndex } from './nix-output.ts';
 import type { AssembledFile, AssembledFlake } from './types.ts';
 
 const REPORT_NIX = join(import.meta.dirname, 'report.nix');
+/** report.nix, read once. */
+let reportNix: Promise<string> | undefined;
 
 export interface Workspace {
   dir: string;
@@ -149,7 +151,7 @@ export function addFlake(ws: Workspace & { roots: Map<string, AssembledFlake> },
 export async function writeWrapper(ws: Workspace, name: string, checksText: string | null): Promise<{ dir: string; storePath: string }> {
   const dir = join(ws.dir, 'wrappers', name);
   const files = new Map<string, string>([
-    ['report.nix', await readFile(REPORT_NIX, 'utf8')],
+    ['report.nix', await (reportNix ??= readFile(REPORT_NIX, 'utf8'))],
     ['flake.nix', wrapperFlake(checksText !== null)],
   ]);
   if (checksText !== null) files.set('checks.nix', checksText);

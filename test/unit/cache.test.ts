@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheKey, ENTRIES_FILE, fileCache, replaceInStrings } from '../../scripts/verifier/cache.ts';
+import { cacheKey, ENTRIES_FILE, fileCache } from '../../scripts/verifier/cache.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -155,11 +155,5 @@ describe('writing an entry', () => {
     const cache = fileCache(null, WORKSPACE);
     await cache.set(key, { error: null });
     expect(await cache.get(key)).toBeUndefined();
-  });
-});
-
-describe('replaceInStrings', () => {
-  it('replaces in strings and keys, at any depth, and leaves other values alone', () => {
-    expect(replaceInStrings({ 'a/W': ['W/x', 1, null, true, { k: 'W' }] }, 'W', 'P')).toEqual({ 'a/P': ['P/x', 1, null, true, { k: 'P' }] });
   });
 });
