@@ -103,14 +103,17 @@ export async function benchSize(blocks: number): Promise<SizeResult> {
 /**
  * The Nix work a cold run cannot avoid, as whole processes at the run's parallelism: the
  * parser over every file the run parsed, one process per batch that fits a command line,
- * then every evaluation and command block the run made. (Not the probes of `detectNix`.)
+ * then every evaluation, command block and build (`nix-store --realise`) the run made. Not
+ * the probes of `detectNix`, nor the verifier's own questions to the store.
  */
 export async function floor(calls: readonly NixCall[], workspace: string): Promise<number> {
   const started = performance.now();
   const limit = pLimit(defaultJobs());
   const files = (await readdir(workspace, { recursive: true })).filter((f) => f.endsWith('.nix') && !f.startsWith('nixpkgs-standin/')).map((f) => join(workspace, f));
   await Promise.all(batches(files).map((batch) => limit(() => run('nix-instantiate', ['--parse', ...batch], { maxBuffer: 256 << 20 }).catch(() => undefined))));
-  const work = calls.filter((c) => c.argv[0] === 'nix' && !c.argv.includes('--version') && !c.argv.includes('show-config') && !c.argv.includes('--expr'));
+  const evaluation = (c: NixCall) => c.argv[0] === 'nix' && !c.argv.includes('--version') && !c.argv.includes('show-config') && !c.argv.includes('--expr');
+  const build = (c: NixCall) => c.argv[0] === 'nix-store' && c.argv[1] === '--realise';
+  const work = calls.filter((c) => evaluation(c) || build(c));
   await Promise.all(work.map((c) => limit(() => run(c.argv[0]!, c.argv.slice(1), { cwd: c.cwd, maxBuffer: 64 << 20 }).catch(() => undefined))));
   return performance.now() - started;
 }
