@@ -261,3 +261,30 @@ describe('a cache folder that cannot be written', () => {
     await expectNothingLeft(b);
   });
 });
+
+describe('a kernel source Nix cannot add to the store', () => {
+  it('is an environment problem at the first evaluation: exit 2, never a pass', async () => {
+    const b = await sandbox();
+    box = b;
+    // A linux-source tarball of its own (so not in the store yet), and a nix-store that
+    // refuses to add files.
+    const top = join(b.root, 'linux-source-6.12');
+    await mkdir(top);
+    await writeFile(join(top, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 9999\n');
+    const tarball = join(b.root, 'linux-source-6.12.tar.xz');
+    execFileSync('tar', ['-cJf', tarball, '-C', b.root, 'linux-source-6.12']);
+    const bin = join(b.root, 'bin');
+    await mkdir(bin);
+    const realStore = execFileSync('sh', ['-c', 'command -v nix-store'], { encoding: 'utf8' }).trim();
+    await writeFile(join(bin, 'nix-store'), `#!/bin/sh\nif [ "$1" = --add-fixed ]; then echo "error: cannot add path: Read-only file system" >&2; exit 1; fi\nexec ${realStore} "$@"\n`);
+    execFileSync('chmod', ['+x', join(bin, 'nix-store')]);
+    const run = startVerifier(b, ['--no-cache', '--kernel-source', tarball, '--report', join(b.root, 'report.json')], { PATH: `${bin}:${process.env.PATH}` });
+    const { code, stderr } = await run.ended;
+    expect(code, stderr).toBe(2);
+    expect(stderr).toContain(`Nix could not add ${tarball} to the store:`);
+    expect(stderr).toContain('Read-only file system');
+    expect(stderr).not.toMatch(STACK);
+    expect(await readReport(join(b.root, 'report.json'))).toBeUndefined();
+    await expectNothingLeft(b);
+  });
+});
