@@ -40,4 +40,22 @@ describe('the guide at the build level', () => {
     expect(await page.locator('.vs-kernel').count()).toBe(1);
     await page.close();
   });
+
+  test('the NUR page says which of its checks the stand-in evaluated without building', async () => {
+    const { url, context, report } = await fixture.ready();
+    // The kernel matrix: the default kernel's check is built, linuxPackages_latest's is not here.
+    const nur = report.flakes.find((f) => f.name === 'nur')!;
+    expect(nur).toMatchObject({ level: 'build', status: 'verified' });
+    expect(nur.notBuilt).toEqual([{ name: 'checks.qc71-slimbook-laptop-latest', reason: expect.stringMatching(/^offline stand-in: no source for Linux 6\.18\.\d+\./) }]);
+    const page = await context.newPage();
+    await page.goto(`${url}/nur/`);
+    const notBuilt = page.locator('.vs-page-env .vs-not-built');
+    await expect.poll(() => notBuilt.textContent()).toMatch(/evaluated but not built here: checks\.qc71-slimbook-laptop-latest \(offline stand-in: no source for Linux 6\.18\.\d+\)/);
+    await page.goto(`${url}/verification/`);
+    expect(await page.locator('dd.vs-not-built').textContent()).toMatch(/checks\.qc71-slimbook-laptop-latest of the nur flake: offline stand-in: no source for Linux 6\.18/);
+    // Pages whose flakes built everything say nothing of the kind.
+    await page.goto(`${url}/simple/`);
+    expect(await page.locator('.vs-not-built').count()).toBe(0);
+    await page.close();
+  });
 });
