@@ -7,9 +7,9 @@
  *   warm / cold        nothing changed
  *   one block / cold   one fragment changed
  *
- * with the time of each stage of the cold, warm and one-block runs, and the peak memory of a
- * cold run (the largest process: Node or Nix). Every size plants one broken block, and the
- * run must report it at its line.
+ * each the median of `runs` runs (cold and floor in turn), with the time of each stage of the
+ * cold, warm and one-block runs, and the peak memory of a cold run (the largest process: Node
+ * or Nix). Every size plants one broken block, and every cold run must report it at its line.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -39,7 +39,7 @@ export interface SizeResult {
   peakMiB: number | undefined;
 }
 
-export async function benchSize(blocks: number): Promise<SizeResult> {
+export async function benchSize(blocks: number, runs = 3): Promise<SizeResult> {
   const root = await mkdtemp(join(tmpdir(), `bench-size-${blocks}-`));
   try {
     const made = corpus(blocks, { broken: true });
@@ -71,26 +71,38 @@ export async function benchSize(blocks: number): Promise<SizeResult> {
     };
     // Warm the store (the stand-in, Nix's own caches), so cold and floor start alike.
     await once([]);
-    await rm(cacheDir, { recursive: true, force: true });
 
-    const calls: NixCall[] = [];
-    const cold = await once(calls, true);
-    const brokenFound =
-      cold.result.exitCode === 1 && cold.result.diagnostics.some((d) => d.file === made.broken!.page && d.place?.line === made.broken!.line);
-    const warm = await once([]);
-    const page = join(root, made.pages[1]!);
-    await writeFile(page, (await readFile(page, 'utf8')).replace(/= 0 \+ 1;/, '= 0 + 2;'));
-    const changed = await once([]);
-
-    const floorMs = await floor(calls, cold.result.workspace!);
-    await rm(cold.result.workspace!, { recursive: true, force: true });
+    // Each measure `runs` times, cold and floor in turn (so that drift in the machine's speed
+    // hits both alike); the medians are kept.
+    const colds: Awaited<ReturnType<typeof once>>[] = [];
+    const floors: number[] = [];
+    const warms: Awaited<ReturnType<typeof once>>[] = [];
+    const changes: Awaited<ReturnType<typeof once>>[] = [];
+    let brokenFound = true;
+    for (let i = 0; i < runs; i++) {
+      await rm(cacheDir, { recursive: true, force: true });
+      const calls: NixCall[] = [];
+      const cold = await once(calls, true);
+      brokenFound &&= cold.result.exitCode === 1 && cold.result.diagnostics.some((d) => d.file === made.broken!.page && d.place?.line === made.broken!.line);
+      floors.push(await floor(calls, cold.result.workspace!));
+      await rm(cold.result.workspace!, { recursive: true, force: true });
+      colds.push(cold);
+      warms.push(await once([]));
+      // A different change each time, so that each is a change.
+      const page = join(root, made.pages[1]!);
+      await writeFile(page, (await readFile(page, 'utf8')).replace(/= 0 \+ \d+;/, `= 0 + ${i + 2};`));
+      changes.push(await once([]));
+    }
+    const cold = median(colds);
+    const warm = median(warms);
+    const changed = median(changes);
     const peakMiB = await peakMemory(root, made.pages);
     return {
       blocks: made.blocks,
       coldMs: cold.ms,
       warmMs: warm.ms,
       changedMs: changed.ms,
-      floorMs,
+      floorMs: median(floors.map((ms) => ({ ms }))).ms,
       brokenFound,
       stages: { cold: cold.result.timings, warm: warm.result.timings, changed: changed.result.timings },
       peakMiB,
@@ -98,6 +110,11 @@ export async function benchSize(blocks: number): Promise<SizeResult> {
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/** The run with the median time. */
+function median<T extends { ms: number }>(runs: readonly T[]): T {
+  return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
 }
 
 /**

@@ -16,7 +16,7 @@
  *
  * Usage: npm run bench [-- --nixpkgs PATH]   (default: the offline stand-in; the build part
  * takes its sources from $VERIFY_SOURCES, or ../shared/sources)
- *        npm run bench -- --size 500,1000,2500,5000   (a synthetic corpus: see bench-size.ts)
+ *        npm run bench -- --size 500,1000,2500,5000 [--runs 3]   (a synthetic corpus: see bench-size.ts)
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,7 +33,7 @@ const run = promisify(execFile);
 const SHARED_SOURCES = resolve(import.meta.dirname, '../../shared/sources');
 const SOURCES = process.env.VERIFY_SOURCES || (existsSync(SHARED_SOURCES) ? SHARED_SOURCES : null);
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { nixpkgs: { type: 'string' }, size: { type: 'string' } } });
+const { values } = parseArgs({ options: { nixpkgs: { type: 'string' }, size: { type: 'string' }, runs: { type: 'string', default: '3' } } });
 
 if (values.size) {
   // `--size 500,1000,…`: a synthetic corpus at each size (see scripts/bench-size.ts).
@@ -43,11 +43,11 @@ if (values.size) {
     Object.entries(timings)
       .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(2)}`)
       .join(', ');
-  process.stdout.write(`Verifier at size (synthetic corpus, offline stand-in, eval level, ${defaultJobs()} jobs):\n\n`);
+  process.stdout.write(`Verifier at size (synthetic corpus, offline stand-in, eval level, ${defaultJobs()} jobs; medians of ${Math.max(1, Number(values.runs) || 3)} runs):\n\n`);
   process.stdout.write('  blocks   cold      floor     cold/floor  warm/cold  1 block/cold  per 1,000 blocks (cold)  peak memory  broken block found\n');
   const results = [];
   for (const n of values.size.split(',').map(Number)) {
-    const r = await benchSize(n);
+    const r = await benchSize(n, Math.max(1, Number(values.runs) || 3));
     results.push(r);
     process.stdout.write(
       `  ${String(r.blocks).padEnd(7)}  ${s(r.coldMs).padEnd(9)} ${s(r.floorMs).padEnd(9)} ${(r.coldMs / r.floorMs).toFixed(2).padEnd(11)} ${((100 * r.warmMs) / r.coldMs).toFixed(1).padStart(5)} %    ${((100 * r.changedMs) / r.coldMs).toFixed(1).padStart(5)} %       ${s((1000 * r.coldMs) / r.blocks).padEnd(24)} ${(r.peakMiB === undefined ? 'not measured' : `${Math.round(r.peakMiB)} MiB`).padEnd(12)} ${r.brokenFound ? 'yes' : 'NO'}\n`,
