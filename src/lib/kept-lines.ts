@@ -16,6 +16,11 @@ export interface KeptLine {
 }
 
 const HARDWARE_FILE = 'hardware-configuration.nix';
+/** The next token inside a "…" or a ''…'' string: an escape, `${`, the closing quote, or plain text. */
+const STRING_TOKEN = {
+  '"': /^(\\[\s\S]|\$\{|"|[^\\"$]+|\$)/,
+  "''": /^(''['$\\]|''|\$\{|[^'$]+|[\s\S])/,
+} as const;
 
 /** An attribute path segment: an identifier or a quoted name. */
 const NAME = String.raw`(?:[A-Za-z_][\w'-]*|"[^"\\$]*")`;
@@ -68,21 +73,11 @@ export function withoutCommentsAndStrings(text: string): string {
   while (i < text.length) {
     const kind = inString();
     const rest = text.slice(i);
-    if (kind === '"') {
-      const m = /^(\\[\s\S]|\$\{|"|[^\\"$]+|\$)/.exec(rest)!;
-      const token = m[0];
+    if (kind) {
+      const token = STRING_TOKEN[kind].exec(rest)![0];
       if (token === '${') stack.push('{');
-      else if (token === '"') stack.pop();
-      out += token === '${' || token === '"' ? token : blank(token);
-      i += token.length;
-      continue;
-    }
-    if (kind === "''") {
-      const m = /^(''['$\\]|''|\$\{|[^'$]+|[\s\S])/.exec(rest)!;
-      const token = m[0];
-      if (token === '${') stack.push('{');
-      else if (token === "''") stack.pop();
-      out += token === '${' || token === "''" ? token : blank(token);
+      else if (token === kind) stack.pop();
+      out += token === '${' || token === kind ? token : blank(token);
       i += token.length;
       continue;
     }
