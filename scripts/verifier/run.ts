@@ -397,7 +397,7 @@ class Run {
     if (problem) return { answers: { eval: { ok: false, stdout: '', stderr: '', timedOut: false, fault: problem }, commands: [], fault: problem }, cached: false };
     const dir = this.placed.get(flake.name)!.dir;
     await this.writeFlake(flake.name);
-    const wrapper = await writeWrapper(this.ctx.ws, flake.name, checks);
+    const wrapper = await writeWrapper(this.ctx.ws, flake.name, flake.checks ? { source: flake.checks, text: checks! } : null);
     if (flake.checks) this.indexChecks([wrapper.dir, wrapper.storePath], flake.checks, checks!);
     const onStage = (stage: string, ok: boolean, ms: number) => this.progress(ok ? '✓' : '✗', flake.name, stage, ms);
     const answers = await answerFlake(this.ctx.nix, {

@@ -148,13 +148,13 @@ export function addFlake(ws: Workspace & { roots: Map<string, AssembledFlake> },
  * A flake whose input `target` is to be overridden with the flake under test, and whose
  * `report` output is what report.nix computes for it. Returns its directory and its store path.
  */
-export async function writeWrapper(ws: Workspace, name: string, checksText: string | null): Promise<{ dir: string; storePath: string }> {
+export async function writeWrapper(ws: Workspace, name: string, checks: { source: string; text: string } | null): Promise<{ dir: string; storePath: string }> {
   const dir = join(ws.dir, 'wrappers', name);
   const files = new Map<string, string>([
     ['report.nix', await (reportNix ??= readFile(REPORT_NIX, 'utf8'))],
-    ['flake.nix', wrapperFlake(checksText !== null)],
+    ['flake.nix', wrapperFlake(checks?.source ?? null)],
   ]);
-  if (checksText !== null) files.set('checks.nix', checksText);
+  if (checks) files.set('checks.nix', checks.text);
   await writeTree(
     dir,
     [...files].map(([path, text]) => ({ path, text, origins: [] })),
@@ -166,9 +166,13 @@ export async function writeWrapper(ws: Workspace, name: string, checksText: stri
  * The wrapper names no real target: every evaluation overrides `target` with the flake under
  * test. So its text, and its store path, are the same in every run (Nix adds it to the store
  * once), and a wrapper evaluated without the override fails, naming a path that is not there.
+ * It names its checks file, so that two checks files with the same text are two store paths,
+ * each mapped back to its own file.
  */
-function wrapperFlake(withChecks: boolean): string {
-  return `{
+function wrapperFlake(checksSource: string | null): string {
+  const withChecks = checksSource !== null;
+  return `# The verifier's wrapper${withChecks ? ` (checks: ${JSON.stringify(checksSource)})` : ''}.
+{
   inputs.target.url = "path:/nix-verify-target-not-overridden";
   outputs =
     { target, ... }:
