@@ -21,9 +21,19 @@ export interface Extraction {
  * `strict`: an unannotated `nix` block is an error (the guide) instead of a lint target.
  * Line ends are read as `\n` whatever they are (CRLF, CR); lines and columns do not change.
  */
+/** Processors by syntax and options, frozen and shared: making one (its syntax extensions) is not cheap. */
+const processors = new Map<string, ReturnType<typeof pageProcessor>>();
+
+function sharedProcessor(page: string, options: { strict: boolean }) {
+  const key = JSON.stringify([page.endsWith('.mdx'), options.strict]);
+  let processor = processors.get(key);
+  if (!processor) processors.set(key, (processor = pageProcessor(page, options).freeze()));
+  return processor;
+}
+
 export function extractBlocks(page: string, source: string, options: { strict: boolean }): Extraction {
   const text = normaliseLineEnds(source);
-  const processor = pageProcessor(page, options);
+  const processor = sharedProcessor(page, options);
   const file = new VFile({ path: page, value: text });
   const diagnostics: Diagnostic[] = [];
   const frontmatter = frontmatterProblem(page, text);

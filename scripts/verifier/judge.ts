@@ -110,7 +110,10 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
  * An expected failure holds when some copy of the flake fails with the given text: an error
  * from Nix, or a declared check that no longer holds (`Check failed: "claim" does not hold.`).
  */
-export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswers[]): { problem?: Diagnostic; level?: Level; text?: string; cap?: string } {
+export function judgeExpectedFailure(
+  block: Block,
+  answers: readonly FlakeAnswers[],
+): { problem?: Diagnostic; level?: Level; text?: string; cap?: string; notBuilt?: string } {
   if (block.annotation.role !== 'expected-failure') return {};
   const expected = squash(block.annotation.fails);
   const failures = answers.flatMap(failureTexts);
@@ -122,6 +125,11 @@ export function judgeExpectedFailure(block: Block, answers: readonly FlakeAnswer
   const namesClaim = answers.some((a) => Object.keys(a.report?.checks ?? {}).some((name) => squash(checkFailure(name)).includes(expected)));
   if (failures.length === 0 && unavailable.length && !namesClaim) {
     return { cap: `The expected failure at ${block.page}:${block.start.line} evaluates, and its sources could not be fetched here to build it: ${unavailable[0]!.reason}` };
+  }
+  // A build the offline stand-in cannot do (another kernel) shows nothing: not checked here.
+  const notBuilt = answers.flatMap((a) => a.notBuilt ?? []);
+  if (failures.length === 0 && notBuilt.length && !namesClaim) {
+    return { notBuilt: `Not checked here: it evaluates, and the offline stand-in cannot build ${notBuilt[0]!.name} (${notBuilt[0]!.reason})` };
   }
   const base = { file: block.page, place: block.start, ruleId: 'expected-failure', blockId: block.id };
   if (failures.length === 0) {

@@ -195,7 +195,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       diagnostics,
       caps,
       failedAt: judged.failedAt,
-      notRun: new Set(judged.copyCaps.keys()),
+      notRun: new Map([...[...judged.copyCaps.keys()].map((id): [string, null] => [id, null]), ...judged.notShown]),
       blocked: judged.folded,
     });
     lap('report');
@@ -258,7 +258,9 @@ class Run {
     const failedAt = new Map<string, { level: Level; text: string }>();
     /** Expected failures that could not be shown here (their copy could not be fetched). */
     const copyCaps = new Map<string, string>();
-    if (parse.fault) return { judgements, diagnostics, parseFailures: parse.failedBlocks, faults, failedAt, copyCaps, folded: new Map<string, string>() };
+    /** Expected failures the offline stand-in cannot build: not run, and not an error. */
+    const notShown = new Map<string, string>();
+    if (parse.fault) return { judgements, diagnostics, parseFailures: parse.failedBlocks, faults, failedAt, copyCaps, notShown, folded: new Map<string, string>() };
     const broken = (flake: AssembledFlake, seen = new Set<string>()): boolean =>
       parse.failedFlakes.has(flake.name) ||
       Object.values(flake.links).some((l) => !seen.has(l) && broken(this.placed.get(l)!.flake, seen.add(l)));
@@ -295,11 +297,12 @@ class Run {
       };
       let judged = await judge(false);
       if (!judged.fault && judged.problem) judged = await judge(true);
-      const { answered, fault, problem, level, text, cap } = judged;
+      const { answered, fault, problem, level, text, cap, notBuilt } = judged;
       if (fault) return void faults.push(`The copy of \`${copies[0]!.variantOf ? copies[0]!.name.split('~')[0] : copies[0]!.name}\` for ${blockId}: ${fault}`);
       if (problem) diagnostics.push(problem);
       if (level) failedAt.set(blockId, { level, text: text ?? '' });
       if (cap) copyCaps.set(blockId, cap);
+      if (notBuilt) notShown.set(blockId, notBuilt);
       this.progress(problem ? '✗' : '✓', copies[0]!.name, 'fails', Date.now() - started, answered.every((a) => a.cached));
     };
 
@@ -318,7 +321,7 @@ class Run {
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const folded = groupUnderCauses(diagnostics);
-    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt, copyCaps, folded };
+    return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt, copyCaps, notShown, folded };
   }
 
   /** Writes a flake's tree and the trees it links to, once. */

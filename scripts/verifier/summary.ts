@@ -35,8 +35,8 @@ export interface ReportInput {
   caps: readonly string[];
   /** For expected failures that showed: the level at which they failed. */
   failedAt: ReadonlyMap<string, { level: Level; text: string }>;
-  /** Expected failures that could not be tried as far as they need here. */
-  notRun?: ReadonlySet<string>;
+  /** Expected failures that could not be tried as far as they need here, with why when it is not a cap. */
+  notRun?: ReadonlyMap<string, string | null>;
   /** Expected failures whose flake fails first, with what to say of them. */
   blocked?: ReadonlyMap<string, string>;
   generatedAt?: string;
@@ -118,7 +118,7 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
     slot: target?.slot ?? null,
     level,
     status,
-    message: diagnostic?.reason ?? input.blocked?.get(block.id) ?? null,
+    message: diagnostic?.reason ?? input.blocked?.get(block.id) ?? input.notRun?.get(block.id) ?? null,
     reason: annotation.role === 'exempt' ? annotation.reason : annotation.role === 'expected-failure' ? annotation.fails : null,
     failedWith: input.failedAt.get(block.id)?.text ?? null,
     code: block.code,

@@ -15,18 +15,8 @@ import type { Root } from 'mdast';
 import type { AnnotationOptions } from './annotations.ts';
 import { remarkSnippets } from './remark-snippets.ts';
 
-/** Processors by syntax and options: made once (combining the syntax extensions is not cheap), then frozen and shared. */
-const processors = new Map<string, Processor<Root, Root, Root>>();
-
 export function pageProcessor(path: string, options: AnnotationOptions): Processor<Root, Root, Root> {
-  const mdx = path.endsWith('.mdx');
-  const key = JSON.stringify([mdx, options]);
-  let processor = processors.get(key);
-  if (!processor) {
-    const made = unified().use(remarkParse).use(remarkFrontmatter, ['yaml', 'toml']).use(remarkGfm);
-    if (mdx) made.use(remarkMdx);
-    processor = made.use(remarkDirective).use(remarkSnippets, { ...options }).freeze() as unknown as Processor<Root, Root, Root>;
-    processors.set(key, processor);
-  }
-  return processor;
+  const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml', 'toml']).use(remarkGfm);
+  if (path.endsWith('.mdx')) processor.use(remarkMdx);
+  return processor.use(remarkDirective).use(remarkSnippets, options) as unknown as Processor<Root, Root, Root>;
 }

@@ -128,5 +128,26 @@ describe('a kernel the offline stand-in has no source for', () => {
       expect.objectContaining({ file: run.pagePath('module.md'), place: expect.objectContaining({ line }), ruleId: 'build', reason: expect.stringMatching(/^`linux-6\.18\.\d+` does not build; the log ends with:[\s\S]*no source for Linux 6\.18/) }),
     );
   });
+
+  it('leaves an expected build failure for it not run, saying why, and fails it with any other nixpkgs', async () => {
+    const failing = '```nix flake="hello" title="hello.nix" fails="\'undeclared_thing\' undeclared"';
+    const page = async (dir: string) => {
+      const path = join(dir, 'pages/module.md');
+      const text = await readFile(path, 'utf8');
+      const pkg = text.slice(text.indexOf('```nix flake="hello" title="hello.nix"'));
+      const broken = pkg.replace('```nix flake="hello" title="hello.nix"', failing).replace('  src = ./src;', '  src = ./src;\n\n  postPatch = \'\'\n    substituteInPlace hello.c --replace-fail "return 0;" "return undeclared_thing;"\n  \'\';');
+      await writeFile(path, `${text}\nThe same package, broken:\n\n${broken}`);
+    };
+    run = await runVerifier('build', ['module.md'], [latest], BUILD, { CI: 'true' }, page);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const block = run.report!.blocks.find((b) => b.role === 'expected-failure')!;
+    expect(block).toMatchObject({ status: 'not-run', level: null });
+    expect(block.message).toMatch(/^Not checked here: it evaluates, and the offline stand-in cannot build hello-module-1\.0 in boot\.extraModulePackages of machine \(offline stand-in: no source for Linux 6\.18/);
+
+    await run.cleanup();
+    run = await runVerifier('build', ['module.md'], [latest], ['--nixpkgs', STANDIN, '--level', 'build'], {}, page);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/shown as failing with `'undeclared_thing' undeclared`, but it failed with something else:[\s\S]*no source for Linux 6\.18/);
+  });
 });
 
