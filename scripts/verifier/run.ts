@@ -310,6 +310,12 @@ class Run {
     for (const variant of variants) byBlock.set(variant.variantOf!, [...(byBlock.get(variant.variantOf!) ?? []), variant]);
     // One pool for both, so copies run while main flakes still evaluate.
     // Every task settles before the caller cleans up; the first error, if any, is raised after.
+    if (this.ctx.level === 'parse') {
+      // Asked to go no further: nothing is evaluated, and nothing is said to be.
+      for (const flake of flakes) if (!broken(flake)) judgements.set(flake.name, { level: 'parse', diagnostics: [], checks: [], builtAgainst: [] });
+      for (const blockId of byBlock.keys()) notShown.set(blockId, 'Not checked: the run stopped at the parse level (--level parse).');
+      return { judgements, diagnostics: dedupe(diagnostics), parseFailures: parse.failedBlocks, faults, failedAt, copyCaps, notShown, folded: new Map<string, string>() };
+    }
     const total = flakes.length + byBlock.size;
     let done = 0;
     const counted = (task: () => Promise<void>) => () => task().finally(() => this.ctx.options.onProgress?.(++done, total));

@@ -95,10 +95,13 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
       if (input.notRun?.has(block.id)) status = 'not-run';
       if (input.blocked?.has(block.id)) status = 'failed';
       break;
-    case 'command':
-      level = judged?.level && !diagnostic ? 'eval' : null;
-      if (!judged && annotation.role === 'command') status = 'not-run';
+    case 'command': {
+      // Commands run after their flake evaluates; at the parse level they do not run.
+      const ran = !!judged?.level && judged.level !== 'parse';
+      level = ran && !diagnostic ? 'eval' : null;
+      if (!ran) status = 'not-run';
       break;
+    }
     default:
       level = judged?.level ?? 'parse';
   }

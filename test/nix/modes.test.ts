@@ -109,3 +109,34 @@ describe('zero-config mode', () => {
     expect(run.report!.nixpkgs.kind).toBe('none');
   });
 });
+
+describe('--level parse', () => {
+  const misspelled: Edit = { page: 'simple.mdx', from: '${kernel.modDirVersion}/build', to: '${kernel.modDirVersio}/build' };
+
+  it('evaluates nothing, and says nothing past the parse: commands and expected failures are not run', async () => {
+    // A mistake only evaluation finds: at the parse level it is not looked for, and no block
+    // claims more than that it parses.
+    run = await runVerifier('drift', PAGES, [misspelled], ['--offline', '--level', 'parse']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const report = run.report!;
+    expect(report.levelRequested).toBe('parse');
+    expect(report.blocks.filter((b) => b.level !== null && b.level !== 'parse')).toEqual([]);
+    for (const block of report.blocks.filter((b) => b.role === 'command' || b.role === 'expected-failure')) {
+      expect(block, block.id).toMatchObject({ status: 'not-run', level: null });
+    }
+    expect(report.blocks.find((b) => b.role === 'expected-failure')!.message).toBe('Not checked: the run stopped at the parse level (--level parse).');
+    expect(report.flakes.filter((f) => !f.variantOf).map((f) => `${f.name}:${f.status}:${f.level}`).sort()).toEqual(['nur:verified:parse', 'simple:verified:parse', 'system:verified:parse']);
+  });
+
+  it('still fails what does not parse', async () => {
+    run = await runVerifier('drift', PAGES, [{ page: 'simple.mdx', from: 'module = config.boot', to: 'module = = config.boot' }], ['--offline', '--level', 'parse']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.report!.flakes.find((f) => f.name === 'simple')).toMatchObject({ status: 'failed' });
+  });
+
+  it('is what keeps that mistake from being found: at the eval level it is', async () => {
+    run = await runVerifier('drift', PAGES, [misspelled], ['--offline', '--level', 'eval']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/attribute 'modDirVersio' missing/);
+  });
+});
