@@ -118,6 +118,30 @@ describe('a kernel the offline stand-in has no source for', () => {
     await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
   });
 
+  it('does not excuse an expected failure that a built kernel shows no longer fails', async () => {
+    // The default kernel is built and the other is not: the built one is enough to see that
+    // the mistake the page shows compiles now.
+    const both = {
+      page: 'module.md',
+      from: '      nixosConfigurations.machine',
+      to: '      packages.x86_64-linux.latest = nixpkgs.legacyPackages.x86_64-linux.linuxPackages_latest.callPackage ./hello.nix { };\n\n      nixosConfigurations.machine',
+    };
+    const page = async (dir: string) => {
+      const path = join(dir, 'pages/module.md');
+      const text = await readFile(path, 'utf8');
+      const pkg = text.slice(text.indexOf('```nix flake="hello" title="hello.nix"'));
+      const stale = pkg.replace('```nix flake="hello" title="hello.nix"', '```nix flake="hello" title="hello.nix" fails="\'undeclared_thing\' undeclared"');
+      await writeFile(path, `${text}\nThe same package, once broken:\n\n${stale}`);
+    };
+    run = await runVerifier('build', ['module.md'], [both], BUILD, { CI: 'true' }, page);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const block = run.report!.blocks.find((b) => b.role === 'expected-failure')!;
+    expect(block.status).toBe('failed');
+    expect(run.report!.diagnostics).toContainEqual(
+      expect.objectContaining({ ruleId: 'expected-failure', place: expect.objectContaining({ line: block.line }), reason: expect.stringMatching(/but Nix evaluated and built it without error/) }),
+    );
+  });
+
   it('is a failed build with any nixpkgs but the stand-in', async () => {
     // The same tree given as a checkout (--nixpkgs): its refusal is not the stand-in's to excuse.
     run = await runVerifier('build', ['module.md'], [latest], ['--nixpkgs', STANDIN, '--level', 'build']);
