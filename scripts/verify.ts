@@ -53,7 +53,8 @@ Options:
   --kernel-source FILE
                      Debian's linux-source tarball, which the offline stand-in's kernel is
                      built from (default: $VERIFY_KERNEL_SOURCE, or the installed
-                     /usr/src/linux-source-6.12.tar.xz)
+                     /usr/src/linux-source-6.12.tar.xz); "none" for no kernel: modules
+                     are then evaluated, not built (an error at the build level in CI)
   --cache DIR        where results are cached (default: .cache/verify)
   --no-cache         neither read nor write the cache
   --quiet            no progress lines
@@ -151,7 +152,7 @@ export async function main(argv: string[], log = writeLine): Promise<number> {
   const mirror = sourcesOption === undefined ? null : resolve(process.cwd(), sourcesOption);
   if (mirror && !existsSync(mirror)) return usage(`--sources ${sourcesOption}: no such directory.`);
   const kernelSourceOption = values['kernel-source'] ?? (process.env.VERIFY_KERNEL_SOURCE || undefined);
-  const kernelSource = kernelSourceOption === undefined ? undefined : resolve(process.cwd(), kernelSourceOption);
+  const kernelSource = kernelSourceOption === undefined ? undefined : kernelSourceOption === 'none' ? null : resolve(process.cwd(), kernelSourceOption);
 
   const cwd = process.cwd();
   const guide = positionals.length === 0;
@@ -192,7 +193,7 @@ export async function main(argv: string[], log = writeLine): Promise<number> {
     sources: mirror,
     memoryLimitMiB: memoryLimit,
     ...(shard ? { shard } : {}),
-    ...(kernelSource ? { kernelSource } : {}),
+    ...(kernelSource !== undefined ? { kernelSource } : {}),
     command: ['npm run verify --', ...argv].join(' ').replace(/ --$/, ''),
     log: quiet ? () => {} : (live?.line ?? log),
     ...(live ? { onProgress: live.count } : {}),

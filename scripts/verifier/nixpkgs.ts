@@ -34,6 +34,8 @@ export interface ResolvedNixpkgs {
    * its kernel source): a run answered from the cache never needs it. Says what went wrong.
    */
   prepare?: () => Promise<string | undefined>;
+  /** The stand-in without a kernel source: why none of its kernels can be built. */
+  noKernel?: string;
 }
 
 /** The `inputs.nixpkgs.url` the flakes pin; they must agree. */
@@ -53,7 +55,8 @@ export function pinnedUrl(flakes: readonly AssembledFlake[]): { url?: string; pr
 /** Where the stand-in is copied, and the kernel source it builds from. */
 export interface StandinPlace {
   workspace: string;
-  kernelSource: string | undefined;
+  /** The tarball; `null` for none (its kernels are evaluated, not built). */
+  kernelSource: string | null | undefined;
   cacheDir: string | null;
 }
 
@@ -119,8 +122,9 @@ export async function resolveNixpkgs(
  */
 async function standinIn(nix: NixRunner, place: StandinPlace): Promise<ResolvedNixpkgs | { problem: string }> {
   const dir = join(place.workspace, 'nixpkgs-standin');
-  const explicit = place.kernelSource !== undefined;
-  const described = await describeKernelSource(place.kernelSource ?? DEFAULT_KERNEL_SOURCE, place.cacheDir);
+  const explicit = typeof place.kernelSource === 'string';
+  const described =
+    place.kernelSource === null ? { problem: 'none was given (--kernel-source none).' } : await describeKernelSource(place.kernelSource ?? DEFAULT_KERNEL_SOURCE, place.cacheDir);
   if ('problem' in described && explicit) return { problem: `The kernel source: ${described.problem}` };
   const kernel = 'problem' in described ? undefined : described;
   // The tree as Nix will see it, hashed in memory; written only when Nix is to read it.
@@ -152,6 +156,7 @@ async function standinIn(nix: NixRunner, place: StandinPlace): Promise<ResolvedN
     },
     ref: `path:${dir}`,
     prepare,
+    ...('problem' in described ? { noKernel: described.problem } : {}),
   };
 }
 

@@ -44,7 +44,7 @@ export interface VerifyOptions {
   /** A source mirror (`--sources`): upstream trees as `OWNER-REPO-REV.tar.gz`. */
   sources: string | null;
   /** Debian's linux-source tarball, for the stand-in's kernel (default: the installed one). */
-  kernelSource?: string;
+  kernelSource?: string | null;
   command: string;
   log: (line: string) => void;
   /** Told each time a flake or an expected failure is done, out of how many. */
@@ -151,9 +151,15 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     lap('nixpkgs');
     if ('problem' in nixpkgs) return result(2, { diagnostics: [...diagnostics, environmentProblem(nixpkgs.problem)] });
     if (nixpkgs.identity.kind === 'standin') nix.realiseFlags = ['--option', 'substituters', ''];
-    if (nixpkgs.warning) options.log(`\n!!! ${nixpkgs.warning.replaceAll('\n', '\n!!! ')}\n`);
 
     const level: Level = options.level ?? (nixpkgs.identity.kind === 'pinned' ? 'build' : 'eval');
+    // Without a kernel, every module would be "not built here": a build level that builds nothing.
+    const noKernel = nixpkgs.noKernel && level === 'build' ? `The offline stand-in has no kernel to build modules against: ${nixpkgs.noKernel}` : undefined;
+    if (noKernel && options.ci) {
+      return result(2, { diagnostics: [...diagnostics, environmentProblem(`${noKernel}\nIn CI this is an error, so that a build level never passes without building.`)] });
+    }
+    const warning = [nixpkgs.warning, noKernel && `${noKernel}\nModules are evaluated, not built.`].filter(Boolean).join('\n');
+    if (warning) options.log(`\n!!! ${warning.replaceAll('\n', '\n!!! ')}\n`);
     const cache = fileCache(options.cacheDir, ws.dir, cacheWarning);
     const salt = [code, nix.version, nixpkgs.identity, level];
     const run = new Run({ options, nix, nixpkgs, ws, cache, salt, level, blocks: share.blocks, sources, lap });
@@ -202,7 +208,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const drift = diagnostics.length > 0;
     return result(drift ? 1 : 0, {
       report,
-      ...(nixpkgs.warning ? { warning: nixpkgs.warning } : {}),
+      ...(warning ? { warning } : {}),
       ...(options.keepWorkspace ? { workspace: ws.dir } : {}),
     });
   } finally {

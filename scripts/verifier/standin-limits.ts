@@ -14,10 +14,20 @@ export interface NotBuilt {
   reason: string;
 }
 
-/** The `standinNoSource` value of a derivation's ATerm text, if it has one. Pure. */
+/** The stand-in's unbuildable kernel fails at its unpack phase with its reason, and nowhere else. */
+const REFUSAL = 'echo "$standinNoSource" >&2\nexit 1\n';
+
+/**
+ * The `standinNoSource` reason of a derivation's ATerm text, if it is one of the stand-in's
+ * unbuildable kernels: a `linux` without `src` whose build does nothing but refuse, for the
+ * version it names. A package of a page's that merely sets the variable is built like any
+ * other. Pure.
+ */
 export function noSourceIn(aterm: string): string | undefined {
-  const match = /\("standinNoSource","((?:[^"\\]|\\.)*)"\)/.exec(aterm);
-  return match ? unescapeAterm(match[1]!) : undefined;
+  const env = new Map([...aterm.matchAll(/\("((?:[^"\\]|\\.)*)","((?:[^"\\]|\\.)*)"\)/g)].map((m) => [unescapeAterm(m[1]!), unescapeAterm(m[2]!)]));
+  const reason = env.get('standinNoSource');
+  if (reason === undefined || env.get('pname') !== 'linux' || env.get('src') !== '' || env.get('unpackPhase') !== REFUSAL) return undefined;
+  return reason.startsWith(`offline stand-in: no source for Linux ${env.get('version')}.`) ? reason : undefined;
 }
 
 function unescapeAterm(text: string): string {

@@ -52,6 +52,16 @@ describe('a kernel module at the build level', () => {
     expect(found.reason).toContain('nix log /nix/store/');
   });
 
+  it('builds a package that says it is a kernel the stand-in cannot build', async () => {
+    const claim = { page: 'module.md', from: '  src = ./src;\n', to: '  src = ./src;\n  standinNoSource = "offline stand-in: no source for Linux 1.0. None is built.";\n' };
+    run = await build([claim], async (dir) => {
+      const file = join(dir, 'flakes/hello/src/hello.c');
+      await writeFile(file, (await readFile(file, 'utf8')).replace('return 0;', 'return undeclared_thing;'));
+    });
+    await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
+    expect(run.report!.flakes[0]!.notBuilt).toEqual([]);
+  });
+
   it('catches a module installed for another kernel', async () => {
     run = await build([{ page: 'module.md', from: '$out/lib/modules/${kernel.modDirVersion}/extra', to: '$out/lib/modules/6.1.0/extra' }]);
     const found = await expectBuildDriftAtPackage(run, /installs no kernel module under lib\/modules\/6\.12\.\d+\/.*it installed lib\/modules\/6\.1\.0\/extra\/hello\.ko/s);
@@ -80,6 +90,26 @@ describe('a kernel module at the build level', () => {
     });
     expect(run.exitCode, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/shown as failing with `some other error`, but it failed with something else:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
+  });
+});
+
+describe('the offline stand-in without a kernel source', () => {
+  const NONE = [...BUILD, '--kernel-source', 'none'];
+
+  it('is an environment problem at the build level in CI: nothing would be built', async () => {
+    run = await runVerifier('build', ['module.md'], [], NONE, { CI: 'true' });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/no kernel to build modules against: none was given \(--kernel-source none\)\.\s+In CI this is an error/);
+  });
+
+  it('elsewhere says so loudly and reports the module as not built, never as built', async () => {
+    run = await runVerifier('build', ['module.md'], [], NONE);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/!!! The offline stand-in has no kernel to build modules against[\s\S]*!!! Modules are evaluated, not built\./);
+    const flake = run.report!.flakes[0]!;
+    expect(flake.notBuilt).toEqual([{ name: 'hello-module-1.0 in boot.extraModulePackages of machine', reason: expect.stringMatching(/^offline stand-in: no source for Linux 6\.12\.\d+\./) }]);
+    expect(flake.builtAgainst).toEqual([]);
+    expect(run.report!.blocks.map((b) => b.level)).toEqual(['fetch', 'fetch']);
   });
 });
 

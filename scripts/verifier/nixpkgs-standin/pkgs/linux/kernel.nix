@@ -79,9 +79,14 @@ let
   ];
 
   buildable = source != null && source.version == version;
-  noSource = "offline stand-in: no source for Linux ${version}. Only the kernel of Debian's ${
-    if source == null then "linux-source package (not installed)" else source.name
-  } (${if source == null then "none" else "Linux ${source.version}"}) is built.";
+  noSource =
+    "offline stand-in: no source for Linux ${version}. "
+    + (
+      if source == null then
+        "It was given no kernel source (Debian's linux-source), so it builds no kernel."
+      else
+        "Only the kernel of Debian's ${source.name} (Linux ${source.version}) is built."
+    );
 in
 stdenv.mkDerivation (finalAttrs: {
   pname = "linux";
