@@ -51,11 +51,17 @@ describe('the guide at the build level', () => {
     await page.goto(`${url}/nur/`);
     const notBuilt = page.locator('.vs-page-env .vs-not-built');
     await expect.poll(() => notBuilt.textContent()).toMatch(/evaluated but not built here: checks\.qc71-slimbook-laptop-latest \(offline stand-in: no source for Linux 6\.18\.\d+\)/);
+    // The marks of the flake's blocks say "Built", and name the part that was not.
+    const marks = page.locator(`.vs[data-level="build"]`).filter({ has: page.locator('.vs-part') });
+    expect(await marks.count()).toBe(report.blocks.filter((b) => b.page.endsWith('nur.mdx') && b.flake === 'nur' && b.level === 'build').length);
+    expect(await marks.count()).toBeGreaterThan(0);
+    expect(await marks.first().locator('.vs-part').textContent()).toBe('not built here: checks.qc71-slimbook-laptop-latest');
     await page.goto(`${url}/verification/`);
     expect(await page.locator('dd.vs-not-built').textContent()).toMatch(/checks\.qc71-slimbook-laptop-latest of the nur flake: offline stand-in: no source for Linux 6\.18/);
     // Pages whose flakes built everything say nothing of the kind.
     await page.goto(`${url}/simple/`);
     expect(await page.locator('.vs-not-built').count()).toBe(0);
+    expect(await page.locator('.vs-part').count()).toBe(0);
     await page.close();
   });
 });
