@@ -85,39 +85,16 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   };
   // Nix is probed while the pages are read; it is needed only once they are.
   const detecting = detectNix(options.timeout);
-  const sources = new Map<string, string>();
-  const blocks: Block[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const code = await verifierHash();
   // The run's two caches (pages, Nix's answers) share one folder: one warning for both.
   let cacheWarned = false;
   const cacheWarning = (message: string) => {
     if (!cacheWarned) process.stderr.write(`warning: ${message}\n`);
     cacheWarned = true;
   };
-  for (const { page, read, extraction } of await extractPages(options, code, cacheWarning)) {
-    if ('problem' in read) {
-      diagnostics.push({ reason: read.problem, file: page, ...(read.place ? { place: read.place } : {}), ruleId: 'input', fatal: true });
-      continue;
-    }
-    sources.set(page, read.text);
-    blocks.push(...extraction!.blocks);
-    diagnostics.push(...extraction!.diagnostics);
-  }
-
-  const usesFlakes = blocks.some((b) => b.annotation.role !== 'lint' && b.annotation.role !== 'exempt');
-  const glue: GlueFlake[] = [];
-  if (usesFlakes && options.flakesDir) {
-    const loaded = await loadGlue(options.flakesDir, options.root);
-    glue.push(...loaded.flakes);
-    diagnostics.push(...loaded.diagnostics);
-    for (const flake of loaded.flakes) {
-      for (const file of [...flake.files, ...(flake.checks ? [flake.checks] : [])]) sources.set(file.source, file.text);
-    }
-  }
-  const assembly = assemble(blocks, glue);
-  diagnostics.push(...assembly.diagnostics, ...commandBlockProblems(blocks));
-  if (!diagnostics.some((d) => d.fatal)) diagnostics.push(...flakeProblems(assembly.flakes, blocks));
+  const { code, sources, blocks, diagnostics, assembly } = await readInputs(options, cacheWarning).catch(async (error: unknown) => {
+    await detecting; // No Nix process outlives the run.
+    throw error;
+  });
   lap('pages');
   const result = (exitCode: 0 | 1 | 2, extra: Partial<VerifyResult> = {}): VerifyResult => ({
     exitCode,
@@ -145,9 +122,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   if (pinned.problem) return result(2, { diagnostics: [...diagnostics, environmentProblem(pinned.problem)] });
   const ws = await createWorkspace();
   try {
-    const nixpkgs = assembly.flakes.length
-      ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci, { workspace: ws.dir, kernelSource: options.kernelSource, cacheDir: options.cacheDir })
-      : ({ identity: { kind: 'none', label: 'no nixpkgs (parse level only)' }, ref: '' } satisfies ResolvedNixpkgs);
+    // The parse level reads no nixpkgs: it needs neither the network nor the stand-in.
+    const nixpkgs =
+      assembly.flakes.length && options.level !== 'parse'
+        ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci, { workspace: ws.dir, kernelSource: options.kernelSource, cacheDir: options.cacheDir })
+        : ({ identity: { kind: 'none', label: 'no nixpkgs (parse level only)' }, ref: '' } satisfies ResolvedNixpkgs);
     lap('nixpkgs');
     if ('problem' in nixpkgs) return result(2, { diagnostics: [...diagnostics, environmentProblem(nixpkgs.problem)] });
     if (nixpkgs.identity.kind === 'standin') nix.realiseFlags = ['--option', 'substituters', ''];
@@ -294,15 +273,20 @@ class Run {
       const started = Date.now();
       // A copy goes as far as it takes to fail (a build failure shows only when built), and
       // stops at its first failure.
-      // Without --show-trace first: only a copy that fails otherwise than stated needs the
-      // trace, to say where.
+      // Without --show-trace first: only a copy whose evaluation fails otherwise than stated
+      // needs the trace, to say where.
       const judge = async (trace: boolean) => {
-        const answered = await Promise.all(copies.map((copy) => this.answer(copy, { level: 'build', showStages: false, trace })));
+        // Every copy settles before an error is raised: no Nix process outlives the run.
+        const settled = await Promise.allSettled(copies.map((copy) => this.answer(copy, { level: 'build', showStages: false, trace })));
+        const answered = settled.map((s) => {
+          if (s.status === 'rejected') throw s.reason;
+          return s.value;
+        });
         const fault = answered.find((a) => a.answers.fault)?.answers.fault;
         return { answered, fault, ...(fault ? {} : judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers))) };
       };
       let judged = await judge(false);
-      if (!judged.fault && judged.problem) judged = await judge(true);
+      if (!judged.fault && judged.problem && judged.answered.some((a) => !a.answers.eval.ok)) judged = await judge(true);
       const { answered, fault, problem, level, text, cap, notBuilt } = judged;
       if (fault) return void faults.push(`The copy of \`${copies[0]!.variantOf ? copies[0]!.name.split('~')[0] : copies[0]!.name}\` for ${blockId}: ${fault}`);
       if (problem) diagnostics.push(problem);
@@ -467,6 +451,38 @@ class Run {
 }
 
 /** Command blocks that cannot be run at all are annotation problems, found before Nix runs. */
+/** The pages, their blocks and the glue, assembled into flakes, with what is wrong with them. */
+async function readInputs(options: VerifyOptions, cacheWarning: (message: string) => void) {
+  const sources = new Map<string, string>();
+  const blocks: Block[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const code = await verifierHash();
+  for (const { page, read, extraction } of await extractPages(options, code, cacheWarning)) {
+    if ('problem' in read) {
+      diagnostics.push({ reason: read.problem, file: page, ...(read.place ? { place: read.place } : {}), ruleId: 'input', fatal: true });
+      continue;
+    }
+    sources.set(page, read.text);
+    blocks.push(...extraction!.blocks);
+    diagnostics.push(...extraction!.diagnostics);
+  }
+
+  const usesFlakes = blocks.some((b) => b.annotation.role !== 'lint' && b.annotation.role !== 'exempt');
+  const glue: GlueFlake[] = [];
+  if (usesFlakes && options.flakesDir) {
+    const loaded = await loadGlue(options.flakesDir, options.root);
+    glue.push(...loaded.flakes);
+    diagnostics.push(...loaded.diagnostics);
+    for (const flake of loaded.flakes) {
+      for (const file of [...flake.files, ...(flake.checks ? [flake.checks] : [])]) sources.set(file.source, file.text);
+    }
+  }
+  const assembly = assemble(blocks, glue);
+  diagnostics.push(...assembly.diagnostics, ...commandBlockProblems(blocks));
+  if (!diagnostics.some((d) => d.fatal)) diagnostics.push(...flakeProblems(assembly.flakes, blocks));
+  return { code, sources, blocks, diagnostics, assembly };
+}
+
 function commandBlockProblems(blocks: Block[]): Diagnostic[] {
   return blocks.flatMap((block) => {
     if (block.annotation.role !== 'command') return [];

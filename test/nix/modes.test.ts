@@ -128,6 +128,13 @@ describe('--level parse', () => {
     expect(report.flakes.filter((f) => !f.variantOf).map((f) => `${f.name}:${f.status}:${f.level}`).sort()).toEqual(['nur:verified:parse', 'simple:verified:parse', 'system:verified:parse']);
   });
 
+  it('reads no nixpkgs: the pinned one is not looked up, even in CI', async () => {
+    run = await runVerifier('drift', PAGES, [], ['--level', 'parse'], { CI: 'true' });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.report!.nixpkgs).toMatchObject({ kind: 'none', label: 'no nixpkgs (parse level only)' });
+    expect(run.stderr).not.toMatch(/stand-in|could not be fetched/i);
+  });
+
   it('still fails what does not parse', async () => {
     run = await runVerifier('drift', PAGES, [{ page: 'simple.mdx', from: 'module = config.boot', to: 'module = = config.boot' }], ['--offline', '--level', 'parse']);
     expect(run.exitCode, run.stderr).toBe(1);
