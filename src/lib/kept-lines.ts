@@ -19,7 +19,8 @@ const HARDWARE_FILE = 'hardware-configuration.nix';
 /** The next token inside a "…" or a ''…'' string: an escape, `${`, the closing quote, or plain text. */
 const STRING_TOKEN = {
   '"': /^(\\[\s\S]|\$\{|"|[^\\"$]+|\$)/,
-  "''": /^(''['$\\]|''|\$\{|[^'$]+|[\s\S])/,
+  // `'''` and `''$` escape a quote and a dollar; `''\` escapes the character after it.
+  "''": /^(''['$]|''\\[\s\S]|''|\$\{|[^'$]+|[\s\S])/,
 } as const;
 
 /** An attribute path segment: an identifier or a quoted name. */

@@ -95,4 +95,10 @@ describe('withoutCommentsAndStrings', () => {
     expect(out.split('\n').map((l) => l.length)).toEqual(text.split('\n').map((l) => l.length));
     expect(out).toBe('a = "     ";    \ne = \'\'\n    ${g}      \n\'\'; ' + '    \n     k');
   });
+
+  it("reads ''\\ as escaping the next character, even a quote", () => {
+    // `''\'` is an escaped quote: the `''` after it still belongs to the string's text.
+    const text = "s = '' a ''\\'' b ''; networking.hostName = \"x\";";
+    expect(withoutCommentsAndStrings(text)).toBe("s = ''           ''; networking.hostName = \" \";");
+  });
 });
