@@ -2,7 +2,7 @@
  * The verifier's scratch directory: assembled flakes as plain trees, the wrapper flakes that
  * evaluate them, and stand-alone copies of blocks for the parser. Removed after every run.
  */
-import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,16 +40,21 @@ export function scratchParent(temporary: string, ramDisk?: string): string {
   return /^[A-Za-z0-9/._~+-]+$/.test(temporary) ? temporary : '/tmp';
 }
 
+/** Free space a RAM disk needs to be used for scratch files (a container's /dev/shm may have 64 MiB). */
+export const RAM_DISK_MIN_FREE = 512 * 1024 * 1024;
+
 /**
  * A RAM-backed folder for scratch files when TMPDIR is not set: Linux's /dev/shm, if it is a
- * folder this user can write. Creating the thousands of small files a large guide needs is
- * many times faster there than on a disk's file system.
+ * folder this user can write with room to spare. Creating the thousands of small files a large
+ * guide needs is many times faster there than on a disk's file system.
  */
 function ramDisk(): string | undefined {
   if (process.env.TMPDIR) return undefined;
   try {
     accessSync('/dev/shm', constants.W_OK | constants.X_OK);
-    return statSync('/dev/shm').isDirectory() ? '/dev/shm' : undefined;
+    if (!statSync('/dev/shm').isDirectory()) return undefined;
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    return bavail * bsize >= RAM_DISK_MIN_FREE ? '/dev/shm' : undefined;
   } catch {
     return undefined;
   }
