@@ -41,12 +41,14 @@ export const PAGES_FILE = 'pages.ndjson';
 /**
  * A cache in `dir` (none when `dir` is null), kept in one file: read once, at the first `get`,
  * and appended to in batches (every `set` made while a write is under way goes into the next
- * one). A line cut short by a killed run is a miss. `close` rewrites the file with only the
- * entries this run used, when most of it is stale (a new verifier, changed pages).
+ * one). A line cut short by a killed run is a miss. When the file holds more than twice what
+ * it keeps, `close` rewrites it with the entries this run used and, up to `keep` entries in
+ * all (at least twice this run's), the newest of the rest: a run over one page or one shard
+ * does not drop what the others need.
  * `warn` is told once, at the first write that fails (a read-only folder, a full disk); the
  * cache then stops writing for this run.
  */
-export function fileCache(dir: string | null, workspace: string, warn: (message: string) => void = warnOnStderr, name = ENTRIES_FILE): Cache {
+export function fileCache(dir: string | null, workspace: string, warn: (message: string) => void = warnOnStderr, name = ENTRIES_FILE, keep = 4000): Cache {
   if (!dir) return { get: async () => undefined, set: async () => {}, close: async () => {} };
   const file = join(dir, name);
   let writable = true;
@@ -95,7 +97,9 @@ export function fileCache(dir: string | null, workspace: string, warn: (message:
       if (!writable) return;
       const json = JSON.stringify(value);
       const text = workspace ? json.replaceAll(JSON.stringify(workspace).slice(1, -1), PLACEHOLDER) : json;
-      (await entries()).set(key, text);
+      const all = await entries();
+      all.delete(key); // The newest last: see `close`.
+      all.set(key, text);
       used.add(key);
       pending.push(`${key}\t${text}\n`);
       writing ??= Promise.resolve().then(drain);
@@ -105,10 +109,13 @@ export function fileCache(dir: string | null, workspace: string, warn: (message:
       await writing;
       if (!writable || !loaded) return;
       const all = await loaded;
-      if (all.size <= 2 * used.size + 100) return;
+      const budget = Math.max(keep, 2 * used.size);
+      if (all.size <= 2 * budget) return;
+      const others = [...all.keys()].filter((key) => !used.has(key));
+      const recent = new Set(others.slice(others.length - (budget - used.size)));
       // Written aside, then renamed: a concurrent run never reads half a file.
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      const kept = [...used].flatMap((key) => (all.has(key) ? [`${key}\t${all.get(key)}\n`] : []));
+      const kept = [...all].flatMap(([key, text]) => (used.has(key) || recent.has(key) ? [`${key}\t${text}\n`] : []));
       try {
         await writeFile(temporary, kept.join(''));
         await rename(temporary, file);
@@ -132,7 +139,11 @@ async function readEntries(file: string): Promise<Map<string, string>> {
   let start = 0;
   for (let end = text.indexOf('\n'); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
     const tab = start + 64;
-    if (text[tab] === '\t' && /^[0-9a-f]{64}$/.test(text.slice(start, tab))) entries.set(text.slice(start, tab), text.slice(tab + 1, end));
+    if (text[tab] !== '\t' || !/^[0-9a-f]{64}$/.test(text.slice(start, tab))) continue;
+    // In the order last written: a key written again moves to the end.
+    const key = text.slice(start, tab);
+    entries.delete(key);
+    entries.set(key, text.slice(tab + 1, end));
   }
   return entries;
 }

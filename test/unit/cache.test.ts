@@ -129,15 +129,32 @@ describe('writing an entry', () => {
     expect(await cache.get(other, isAnswer)).toBeUndefined();
   });
 
-  it('drops stale entries on close when most of the file is stale, and keeps what the run used', async () => {
+  it('drops the oldest entries on close when the file outgrows what it keeps, and keeps what the run used', async () => {
     const old = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
-    await Promise.all(Array.from({ length: 300 }, (_, i) => old.set(cacheKey('stale', i), { error: null })));
     await old.set(key, { error: 'kept' });
+    for (const batch of ['oldest', 'newest']) {
+      await Promise.all(Array.from({ length: 150 }, (_, i) => old.set(cacheKey(batch, i), { error: null })));
+    }
     await old.close();
-    const run = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    // A small run (one page) over a file of 301 entries that keeps 100: the one key it used,
+    // then the 99 newest of the others, in the order they were written.
+    const run = fileCache(join(dir, 'cache'), WORKSPACE, () => {}, ENTRIES_FILE, 100);
     expect(await run.get(key, isAnswer)).toEqual({ error: 'kept' });
     await run.close();
-    expect(await entriesText()).toBe(`${key}\t{"error":"kept"}\n`);
+    const keys = (await entriesText()).trimEnd().split('\n').map((line) => line.slice(0, 64));
+    expect(keys).toEqual([key, ...Array.from({ length: 99 }, (_, i) => cacheKey('newest', 51 + i))]);
+  });
+
+  it('leaves a file that holds less than twice what it keeps as it is', async () => {
+    const old = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    await Promise.all(Array.from({ length: 190 }, (_, i) => old.set(cacheKey('other', i), { error: null })));
+    await old.set(key, { error: 'kept' });
+    await old.close();
+    const before = await entriesText();
+    const run = fileCache(join(dir, 'cache'), WORKSPACE, () => {}, ENTRIES_FILE, 100);
+    expect(await run.get(key, isAnswer)).toEqual({ error: 'kept' });
+    await run.close();
+    expect(await entriesText()).toBe(before);
   });
 
   it('lets concurrent writers of one key agree, and leaves no temporary files behind', async () => {
