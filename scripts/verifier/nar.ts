@@ -25,19 +25,33 @@ export type NarNode =
 /** SHA-256 of the NAR serialisation of `root`. */
 export function narHashOfNode(root: NarNode): Buffer {
   const hash = createHash('sha256');
+  // The serialisation is many short strings: they go to the hash in chunks of about 1 MiB,
+  // not one call each (a call costs more than hashing a short string).
+  let parts: Uint8Array[] = [];
+  let pending = 0;
+  const flush = () => {
+    hash.update(Buffer.concat(parts, pending));
+    parts = [];
+    pending = 0;
+  };
   const str = (s: string | Uint8Array) => {
     const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
     const length = Buffer.alloc(8);
-    length.writeBigUInt64LE(BigInt(bytes.length));
-    hash.update(length);
-    hash.update(bytes);
+    length.writeUInt32LE(bytes.length % 2 ** 32);
+    length.writeUInt32LE(Math.floor(bytes.length / 2 ** 32), 4);
     const padding = (8 - (bytes.length % 8)) % 8;
-    if (padding) hash.update(Buffer.alloc(padding));
+    parts.push(length, bytes);
+    if (padding) parts.push(ZEROS.subarray(0, padding));
+    pending += 8 + bytes.length + padding;
+    if (pending >= 1 << 20) flush();
   };
   str('nix-archive-1');
   serialise(root, str);
+  flush();
   return hash.digest();
 }
+
+const ZEROS = new Uint8Array(8);
 
 /** `/nix/store/<hash>-<name>` of a tree added to the store recursively with SHA-256, as flakes are. */
 export function storePathOf(tree: Tree, name = 'source', storeDir = '/nix/store'): string {

@@ -6,8 +6,8 @@
  *   verifier does not follow links, so its blocks would go unchecked.
  * - Bytes that are not UTF-8 are refused at their line, instead of being replaced silently.
  */
-import { existsSync } from 'node:fs';
-import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
+import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Point } from './types.ts';
 
@@ -18,16 +18,25 @@ export type PageText =
 
 const PAGE = /\.mdx?$/;
 
-/** The text of a page, or why it cannot be verified. */
-export async function readPageText(path: string): Promise<PageText> {
+/**
+ * The text of a page, or why it cannot be verified. Synchronously: for hundreds of small
+ * pages, a few system calls each in a row are several times faster than as many queued on
+ * libuv's thread pool.
+ */
+export function readPageText(path: string): PageText {
   let stats;
   try {
-    stats = await lstat(path);
+    stats = lstatSync(path);
   } catch (error) {
     return { problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such page.' : `The page cannot be read: ${(error as Error).message}.` };
   }
   if (stats.isSymbolicLink()) {
-    const target = await readlink(path).catch(() => '?');
+    let target = '?';
+    try {
+      target = readlinkSync(path);
+    } catch {
+      // Gone since: the link is refused all the same.
+    }
     return {
       problem: `This page is a symbolic link (to \`${target}\`). The site would publish the page it points to, but the verifier does not follow links, so its blocks would go unchecked. Put the page itself here in place of the link, or name the file it points to.`,
     };
@@ -35,7 +44,7 @@ export async function readPageText(path: string): Promise<PageText> {
   if (!stats.isFile()) return { problem: 'This is not a file: a page is a Markdown (.md) or MDX (.mdx) file.' };
   let bytes;
   try {
-    bytes = await readFile(path);
+    bytes = readFileSync(path);
   } catch (error) {
     return { problem: `The page cannot be read: ${(error as Error).message}.` };
   }

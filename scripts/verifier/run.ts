@@ -545,7 +545,7 @@ async function extractPages(options: VerifyOptions, code: string, warn: (message
   const cache = fileCache(options.cacheDir, '', warn, PAGES_FILE);
   const pages = await Promise.all(
     options.pages.map(async (page) => {
-      const read = await readPageText(resolve(options.root, page));
+      const read = readPageText(resolve(options.root, page));
       if ('problem' in read) return { page, read };
       const key = cacheKey('page', code, page, options.strict, read.text);
       let extraction = await cache.get(key, isExtraction);
