@@ -19,6 +19,8 @@ export interface Cache {
    * accepts it; without `isValid`, only when it is an object with at least one key.
    */
   get<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined>;
+  /** The entries for many keys at once, as `get` would give each. */
+  getAll<T>(keys: readonly string[], isValid?: (value: unknown) => value is T): Promise<(T | undefined)[]>;
   set(key: string, value: unknown): Promise<void>;
   /** Waits for every write, and drops stale entries from the folder. */
   close(): Promise<void>;
@@ -26,6 +28,15 @@ export interface Cache {
 
 export function cacheKey(...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/**
+ * Keys for many texts under the same parts: the parts are hashed once, and each text is
+ * hashed as it is, without being written into JSON first.
+ */
+export function textKeys(...parts: unknown[]): (text: string) => string {
+  const base = createHash('sha256').update(JSON.stringify(parts)).update('\0');
+  return (text) => base.copy().update(text).digest('hex');
 }
 
 /** What an entry must at least be when the caller names no shape: a non-empty object. */
@@ -49,7 +60,7 @@ export const PAGES_FILE = 'pages.ndjson';
  * cache then stops writing for this run.
  */
 export function fileCache(dir: string | null, workspace: string, warn: (message: string) => void = warnOnStderr, name = ENTRIES_FILE, keep = 4000): Cache {
-  if (!dir) return { get: async () => undefined, set: async () => {}, close: async () => {} };
+  if (!dir) return { get: async () => undefined, getAll: async (keys) => keys.map(() => undefined), set: async () => {}, close: async () => {} };
   const file = join(dir, name);
   let writable = true;
   let loaded: Promise<Map<string, string>> | undefined;
@@ -78,20 +89,28 @@ export function fileCache(dir: string | null, workspace: string, warn: (message:
     writing = undefined;
   };
 
+  const lookUp = <T>(all: Map<string, string>, key: string, isValid?: (value: unknown) => value is T): T | undefined => {
+    const text = all.get(key);
+    if (text === undefined) return undefined;
+    used.add(key);
+    let value: unknown;
+    try {
+      // In the text, not the parsed value: the workspace as it is spelled inside JSON strings.
+      value = JSON.parse(workspace && text.includes(PLACEHOLDER) ? text.replaceAll(PLACEHOLDER, JSON.stringify(workspace).slice(1, -1)) : text);
+    } catch {
+      return undefined;
+    }
+    const valid = isValid ?? (isNonEmptyObject as (v: unknown) => v is T);
+    return valid(value) ? value : undefined;
+  };
+
   return {
-    async get<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined> {
-      const text = (await entries()).get(key);
-      if (text === undefined) return undefined;
-      used.add(key);
-      let value: unknown;
-      try {
-        // In the text, not the parsed value: the workspace as it is spelled inside JSON strings.
-        value = JSON.parse(workspace && text.includes(PLACEHOLDER) ? text.replaceAll(PLACEHOLDER, JSON.stringify(workspace).slice(1, -1)) : text);
-      } catch {
-        return undefined;
-      }
-      const valid = isValid ?? (isNonEmptyObject as (v: unknown) => v is T);
-      return valid(value) ? value : undefined;
+    async get(key, isValid) {
+      return lookUp(await entries(), key, isValid);
+    },
+    async getAll(keys, isValid) {
+      const all = await entries();
+      return keys.map((key) => lookUp(all, key, isValid));
     },
     async set(key, value) {
       if (!writable) return;

@@ -5,8 +5,7 @@
  *   src/flakes/NAME.json           optional manifest: { "inputs": { "nur": "nur" } }
  *   src/flakes/NAME.checks.nix     optional claims that must hold at the eval level
  */
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { normaliseLineEnds } from './line-ends.ts';
@@ -39,9 +38,13 @@ const manifestSchema = z.strictObject({
   folder: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a folder name: lowercase letters, digits and -').optional(),
 });
 
-export async function loadGlue(dir: string, root: string): Promise<{ flakes: GlueFlake[]; diagnostics: Diagnostic[] }> {
+/**
+ * The glue flakes under `dir`. Read with synchronous calls: for hundreds of small files, a few
+ * system calls each in a row are several times faster than as many queued on libuv's pool.
+ */
+export function loadGlue(dir: string, root: string): { flakes: GlueFlake[]; diagnostics: Diagnostic[] } {
   if (!existsSync(dir)) return { flakes: [], diagnostics: [] };
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = readdirSync(dir, { withFileTypes: true });
   const names = new Set<string>();
   for (const entry of entries) {
     if (entry.isDirectory()) names.add(entry.name);
@@ -53,14 +56,14 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
   const diagnostics: Diagnostic[] = [];
   for (const name of [...names].sort()) {
     const flakeDir = join(dir, name);
-    const files = existsSync(flakeDir) ? await readTree(flakeDir, root) : [];
+    const files = existsSync(flakeDir) ? readTree(flakeDir, root) : [];
     const manifestPath = join(dir, `${name}.json`);
     let inputs: Record<string, string> = {};
     let folder: string | undefined;
     if (existsSync(manifestPath)) {
       const source = displayPath(root, manifestPath);
       try {
-        const parsed = manifestSchema.safeParse(JSON.parse(await readFile(manifestPath, 'utf8')));
+        const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8')));
         if (parsed.success) ({ inputs, folder } = parsed.data);
         else diagnostics.push(manifestProblem(source, z.prettifyError(parsed.error)));
       } catch (error) {
@@ -69,7 +72,7 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
     }
     const checksPath = join(dir, `${name}.checks.nix`);
     const checks = existsSync(checksPath)
-      ? { path: `${name}.checks.nix`, source: displayPath(root, checksPath), text: await readText(checksPath) }
+      ? { path: `${name}.checks.nix`, source: displayPath(root, checksPath), text: readText(checksPath) }
       : undefined;
     const manifest = existsSync(manifestPath) ? displayPath(root, manifestPath) : undefined;
     flakes.push({ name, files, inputs, ...(folder ? { folder } : {}), ...(manifest ? { manifest } : {}), ...(checks ? { checks } : {}) });
@@ -77,26 +80,23 @@ export async function loadGlue(dir: string, root: string): Promise<{ flakes: Glu
   return { flakes, diagnostics };
 }
 
-async function readTree(dir: string, root: string): Promise<GlueFile[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  const files = await Promise.all(
-    entries
-      .filter((entry) => entry.isFile())
-      .map(async (entry) => {
-        const absolute = join(entry.parentPath, entry.name);
-        return {
-          path: relative(dir, absolute).split(sep).join('/'),
-          source: displayPath(root, absolute),
-          text: await readText(absolute),
-        };
-      }),
-  );
+function readTree(dir: string, root: string): GlueFile[] {
+  const files = readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const absolute = join(entry.parentPath, entry.name);
+      return {
+        path: relative(dir, absolute).split(sep).join('/'),
+        source: displayPath(root, absolute),
+        text: readText(absolute),
+      };
+    });
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** A glue file's text, with LF line ends whatever it was saved with, so `# slot:` lines are found. */
-async function readText(path: string): Promise<string> {
-  return normaliseLineEnds(await readFile(path, 'utf8'));
+function readText(path: string): string {
+  return normaliseLineEnds(readFileSync(path, 'utf8'));
 }
 
 /** Inside the project: relative to it, as errors show it; elsewhere: absolute. */

@@ -35,12 +35,15 @@ export function narHashOfNode(root: NarNode): Buffer {
     pending = 0;
   };
   const str = (s: string | Uint8Array) => {
+    const token = typeof s === 'string' ? TOKENS.get(s) : undefined;
+    if (token) {
+      parts.push(token);
+      pending += token.length;
+      return;
+    }
     const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
-    const length = Buffer.alloc(8);
-    length.writeUInt32LE(bytes.length % 2 ** 32);
-    length.writeUInt32LE(Math.floor(bytes.length / 2 ** 32), 4);
     const padding = (8 - (bytes.length % 8)) % 8;
-    parts.push(length, bytes);
+    parts.push(lengthOf(bytes), bytes);
     if (padding) parts.push(ZEROS.subarray(0, padding));
     pending += 8 + bytes.length + padding;
     if (pending >= 1 << 20) flush();
@@ -52,6 +55,22 @@ export function narHashOfNode(root: NarNode): Buffer {
 }
 
 const ZEROS = new Uint8Array(8);
+
+/** A string's length as NAR writes it: 64 bits, little-endian. */
+function lengthOf(bytes: Uint8Array): Buffer {
+  const length = Buffer.alloc(8);
+  length.writeUInt32LE(bytes.length % 2 ** 32);
+  length.writeUInt32LE(Math.floor(bytes.length / 2 ** 32), 4);
+  return length;
+}
+
+/** The NAR's own words, framed once (length, bytes, padding). */
+const TOKENS = new Map(
+  ['nix-archive-1', '(', ')', 'type', 'directory', 'entry', 'name', 'node', 'regular', 'executable', '', 'contents', 'symlink', 'target'].map((word) => {
+    const bytes = Buffer.from(word, 'utf8');
+    return [word, Buffer.concat([lengthOf(bytes), bytes, ZEROS.subarray(0, (8 - (bytes.length % 8)) % 8)])];
+  }),
+);
 
 /** `/nix/store/<hash>-<name>` of a tree added to the store recursively with SHA-256, as flakes are. */
 export function storePathOf(tree: Tree, name = 'source', storeDir = '/nix/store'): string {

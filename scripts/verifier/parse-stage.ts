@@ -3,7 +3,7 @@
  * through Nix's parser in as few processes as possible, with answers cached per text.
  */
 import type { Cache } from './cache.ts';
-import { cacheKey } from './cache.ts';
+import { textKeys } from './cache.ts';
 import { parseFiles, type NixRunner } from './nix.ts';
 import { diagnoseNixError, type SourceIndex } from './nix-output.ts';
 import { gapReason, partialCode, type Chunk } from './partial-code.ts';
@@ -28,12 +28,17 @@ export async function parseTargets(
   jobs: number,
 ): Promise<{ failures: Map<string, string>; cached: boolean; fault?: string }> {
   // The path is in Nix's message; it is stored as a placeholder, since texts move.
-  const key = (text: string) => cacheKey('parse', salt, text);
+  const key = textKeys('parse', salt);
   const failures = new Map<string, string>();
   const uncached: string[] = [];
-  // Cache reads at once, not one after another: a warm run is mostly these.
-  const hits = await Promise.all([...targets].map(async ([path, target]) => [path, await cache.get(key(target.file.text), isParseAnswer)] as const));
-  for (const [path, hit] of hits) {
+  // Cache reads at once: a warm run is mostly these.
+  const paths = [...targets.keys()];
+  const hits = await cache.getAll(
+    paths.map((path) => key(targets.get(path)!.file.text)),
+    isParseAnswer,
+  );
+  for (const [i, path] of paths.entries()) {
+    const hit = hits[i];
     if (hit === undefined) uncached.push(path);
     else if (hit.error !== null) failures.set(path, hit.error.replaceAll('@FILE@', path));
   }

@@ -3,7 +3,7 @@
  * pure parts (extract, assemble, judge) to the impure ones (files, Nix, cache).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
@@ -456,7 +456,7 @@ async function readInputs(options: VerifyOptions, cacheWarning: (message: string
   const sources = new Map<string, string>();
   const blocks: Block[] = [];
   const diagnostics: Diagnostic[] = [];
-  const code = await verifierHash();
+  const code = verifierHash();
   for (const { page, read, extraction } of await extractPages(options, code, cacheWarning)) {
     if ('problem' in read) {
       diagnostics.push({ reason: read.problem, file: page, ...(read.place ? { place: read.place } : {}), ruleId: 'input', fatal: true });
@@ -470,7 +470,7 @@ async function readInputs(options: VerifyOptions, cacheWarning: (message: string
   const usesFlakes = blocks.some((b) => b.annotation.role !== 'lint' && b.annotation.role !== 'exempt');
   const glue: GlueFlake[] = [];
   if (usesFlakes && options.flakesDir) {
-    const loaded = await loadGlue(options.flakesDir, options.root);
+    const loaded = loadGlue(options.flakesDir, options.root);
     glue.push(...loaded.flakes);
     diagnostics.push(...loaded.diagnostics);
     for (const flake of loaded.flakes) {
@@ -569,15 +569,19 @@ function isExtraction(value: unknown): value is Extraction {
  * Hash of the verifier's own code, the page syntax it shares with the site, and the locked
  * dependencies (the Markdown parsers): a change to any invalidates the cache.
  */
-async function verifierHash(): Promise<string> {
+function verifierHash(): string {
   const hash = createHash('sha256');
   for (const dir of [VERIFIER_DIR, MARKDOWN_DIR]) {
-    for (const name of (await readdir(dir)).sort()) {
+    for (const name of readdirSync(dir).sort()) {
       if (!/\.(ts|nix)$/.test(name)) continue;
-      hash.update(name).update(await readFile(join(dir, name)));
+      hash.update(name).update(readFileSync(join(dir, name)));
     }
   }
-  hash.update(await readFile(join(VERIFIER_DIR, '../../package-lock.json')).catch(() => ''));
+  try {
+    hash.update(readFileSync(join(VERIFIER_DIR, '../../package-lock.json')));
+  } catch {
+    // Not in a checkout of the project: its code is hashed all the same.
+  }
   return hash.digest('hex');
 }
 

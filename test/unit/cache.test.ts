@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheKey, ENTRIES_FILE, fileCache } from '../../scripts/verifier/cache.ts';
+import { cacheKey, textKeys, ENTRIES_FILE, fileCache } from '../../scripts/verifier/cache.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -166,6 +166,24 @@ describe('writing an entry', () => {
     await Promise.all([a.close(), b.close()]);
     expect(await readdir(join(dir, 'cache'))).toEqual([ENTRIES_FILE]);
     expect(await fileCache(join(dir, 'cache'), WORKSPACE, () => {}).get(key, isAnswer)).toEqual({ error: `${WORKSPACE}/x.nix` });
+  });
+
+  it('keys texts under the same parts apart, and apart from other parts', () => {
+    const parse = textKeys('parse', ['code', '2.8.0']);
+    expect(parse('x = 1;')).toBe(textKeys('parse', ['code', '2.8.0'])('x = 1;'));
+    expect(parse('x = 1;')).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set([parse('x = 1;'), parse('x = 2;'), textKeys('parse', ['code', '2.9.0'])('x = 1;'), cacheKey('parse', ['code', '2.8.0'], 'x = 1;')]).size).toBe(4);
+  });
+
+  it('answers many keys at once as it answers each', async () => {
+    const cache = fileCache(join(dir, 'cache'), WORKSPACE, () => {});
+    await cache.set(key, { error: `${WORKSPACE}/a.nix` });
+    await cache.set(cacheKey('not an answer'), { other: 1 });
+    const later = fileCache(join(dir, 'cache'), '/tmp/nix-verify-later', () => {});
+    const keys = [key, cacheKey('missing'), cacheKey('not an answer')];
+    expect(await later.getAll(keys, isAnswer)).toEqual([{ error: '/tmp/nix-verify-later/a.nix' }, undefined, undefined]);
+    expect(await Promise.all(keys.map((k) => later.get(k, isAnswer)))).toEqual(await later.getAll(keys, isAnswer));
+    expect(await fileCache(null, WORKSPACE).getAll(keys)).toEqual([undefined, undefined, undefined]);
   });
 
   it('writes nothing without a cache folder', async () => {

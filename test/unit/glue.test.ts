@@ -17,7 +17,7 @@ describe('loadGlue', () => {
     await mkdir(join(dir, 'simple'));
     await writeFile(join(dir, 'simple', 'configuration.nix'), '{ pkgs, ... }:\r\n{\r\n  # slot: body\r\n}\r\n');
     await writeFile(join(dir, 'simple.checks.nix'), '{ flake, system }:\r\n{ }\r\n');
-    const { flakes, diagnostics } = await loadGlue(dir, dir);
+    const { flakes, diagnostics } = loadGlue(dir, dir);
     expect(diagnostics).toEqual([]);
     expect(flakes[0]!.files[0]!.text).toBe('{ pkgs, ... }:\n{\n  # slot: body\n}\n');
     expect(flakes[0]!.checks!.text).toBe('{ flake, system }:\n{ }\n');
