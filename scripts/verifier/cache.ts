@@ -59,7 +59,7 @@ export const PAGES_FILE = 'pages.ndjson';
  * `warn` is told once, at the first write that fails (a read-only folder, a full disk); the
  * cache then stops writing for this run.
  */
-export function fileCache(dir: string | null, workspace: string, warn: (message: string) => void = warnOnStderr, name = ENTRIES_FILE, keep = 4000): Cache {
+export function fileCache(dir: string | null, workspace: string, warn: (message: string) => void = warnOnStderr, name = ENTRIES_FILE, keep = 1000): Cache {
   if (!dir) return { get: async () => undefined, getAll: async (keys) => keys.map(() => undefined), set: async () => {}, close: async () => {} };
   const file = join(dir, name);
   let writable = true;

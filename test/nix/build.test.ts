@@ -20,6 +20,21 @@ function build(edits: Edit[] = [], prepare?: (dir: string) => Promise<void>) {
   return runVerifier('build', ['module.md'], edits, BUILD, {}, prepare);
 }
 
+/**
+ * Appends to the page a copy of its package block, shown as failing with the compiler's
+ * "'undeclared_thing' undeclared"; `broken` makes the copy really fail that way.
+ */
+function withPackageCopy({ broken }: { broken: boolean }) {
+  const fence = '```nix flake="hello" title="hello.nix"';
+  return async (dir: string) => {
+    const path = join(dir, 'pages/module.md');
+    const text = await readFile(path, 'utf8');
+    let copy = text.slice(text.indexOf(fence)).replace(fence, `${fence} fails="'undeclared_thing' undeclared"`);
+    if (broken) copy = copy.replace('  src = ./src;', '  src = ./src;\n\n  postPatch = \'\'\n    substituteInPlace hello.c --replace-fail "return 0;" "return undeclared_thing;"\n  \'\';');
+    await writeFile(path, `${text}\nThe same package, ${broken ? 'broken' : 'once broken'}:\n\n${copy}`);
+  };
+}
+
 async function expectBuildDriftAtPackage(r: VerifierRun, reason: RegExp) {
   expect(r.exitCode, r.stderr).toBe(1);
   const line = await r.lineOf('module.md', '  pname = "hello-module";');
@@ -70,14 +85,7 @@ describe('a kernel module at the build level', () => {
   });
 
   it('holds an expected build failure to its message', async () => {
-    const failing = '```nix flake="hello" title="hello.nix" fails="\'undeclared_thing\' undeclared"';
-    const page = async (dir: string) => {
-      const path = join(dir, 'pages/module.md');
-      const text = await readFile(path, 'utf8');
-      const pkg = text.slice(text.indexOf('```nix flake="hello" title="hello.nix"'));
-      const broken = pkg.replace('```nix flake="hello" title="hello.nix"', failing).replace('  src = ./src;', '  src = ./src;\n\n  postPatch = \'\'\n    substituteInPlace hello.c --replace-fail "return 0;" "return undeclared_thing;"\n  \'\';');
-      await writeFile(path, `${text}\nThe same package, broken:\n\n${broken}`);
-    };
+    const page = withPackageCopy({ broken: true });
     run = await build([], page);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.report!.blocks.find((b) => b.role === 'expected-failure')).toMatchObject({ status: 'verified', level: 'build' });
@@ -114,6 +122,12 @@ describe('the offline stand-in without a kernel source', () => {
 });
 
 describe('a kernel the offline stand-in has no source for', () => {
+  // Both kernels: a package for linuxPackages_latest beside the system's default one.
+  const both = {
+    page: 'module.md',
+    from: '      nixosConfigurations.machine',
+    to: '      packages.x86_64-linux.latest = nixpkgs.legacyPackages.x86_64-linux.linuxPackages_latest.callPackage ./hello.nix { };\n\n      nixosConfigurations.machine',
+  };
   const latest = {
     page: 'module.md',
     from: '          ./hardware-configuration.nix\n',
@@ -136,11 +150,6 @@ describe('a kernel the offline stand-in has no source for', () => {
 
   it('does not hide a build that fails for the kernel the stand-in has', async () => {
     // Both kernels: the default one is built and fails; the other is not built.
-    const both = {
-      page: 'module.md',
-      from: '      nixosConfigurations.machine',
-      to: '      packages.x86_64-linux.latest = nixpkgs.legacyPackages.x86_64-linux.linuxPackages_latest.callPackage ./hello.nix { };\n\n      nixosConfigurations.machine',
-    };
     run = await build([both], async (dir) => {
       const file = join(dir, 'flakes/hello/src/hello.c');
       await writeFile(file, (await readFile(file, 'utf8')).replace('return 0;', 'return undeclared_thing;'));
@@ -151,18 +160,7 @@ describe('a kernel the offline stand-in has no source for', () => {
   it('does not excuse an expected failure that a built kernel shows no longer fails', async () => {
     // The default kernel is built and the other is not: the built one is enough to see that
     // the mistake the page shows compiles now.
-    const both = {
-      page: 'module.md',
-      from: '      nixosConfigurations.machine',
-      to: '      packages.x86_64-linux.latest = nixpkgs.legacyPackages.x86_64-linux.linuxPackages_latest.callPackage ./hello.nix { };\n\n      nixosConfigurations.machine',
-    };
-    const page = async (dir: string) => {
-      const path = join(dir, 'pages/module.md');
-      const text = await readFile(path, 'utf8');
-      const pkg = text.slice(text.indexOf('```nix flake="hello" title="hello.nix"'));
-      const stale = pkg.replace('```nix flake="hello" title="hello.nix"', '```nix flake="hello" title="hello.nix" fails="\'undeclared_thing\' undeclared"');
-      await writeFile(path, `${text}\nThe same package, once broken:\n\n${stale}`);
-    };
+    const page = withPackageCopy({ broken: false });
     run = await runVerifier('build', ['module.md'], [both], BUILD, { CI: 'true' }, page);
     expect(run.exitCode, run.stderr).toBe(1);
     const block = run.report!.blocks.find((b) => b.role === 'expected-failure')!;
@@ -184,14 +182,7 @@ describe('a kernel the offline stand-in has no source for', () => {
   });
 
   it('leaves an expected build failure for it not run, saying why, and fails it with any other nixpkgs', async () => {
-    const failing = '```nix flake="hello" title="hello.nix" fails="\'undeclared_thing\' undeclared"';
-    const page = async (dir: string) => {
-      const path = join(dir, 'pages/module.md');
-      const text = await readFile(path, 'utf8');
-      const pkg = text.slice(text.indexOf('```nix flake="hello" title="hello.nix"'));
-      const broken = pkg.replace('```nix flake="hello" title="hello.nix"', failing).replace('  src = ./src;', '  src = ./src;\n\n  postPatch = \'\'\n    substituteInPlace hello.c --replace-fail "return 0;" "return undeclared_thing;"\n  \'\';');
-      await writeFile(path, `${text}\nThe same package, broken:\n\n${broken}`);
-    };
+    const page = withPackageCopy({ broken: true });
     run = await runVerifier('build', ['module.md'], [latest], BUILD, { CI: 'true' }, page);
     expect(run.exitCode, run.stderr).toBe(0);
     const block = run.report!.blocks.find((b) => b.role === 'expected-failure')!;
