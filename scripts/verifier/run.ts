@@ -450,7 +450,6 @@ class Run {
   }
 }
 
-/** Command blocks that cannot be run at all are annotation problems, found before Nix runs. */
 /** The pages, their blocks and the glue, assembled into flakes, with what is wrong with them. */
 async function readInputs(options: VerifyOptions, cacheWarning: (message: string) => void) {
   const sources = new Map<string, string>();
@@ -483,6 +482,7 @@ async function readInputs(options: VerifyOptions, cacheWarning: (message: string
   return { code, sources, blocks, diagnostics, assembly };
 }
 
+/** Command blocks that cannot be run at all are annotation problems, found before Nix runs. */
 function commandBlockProblems(blocks: Block[]): Diagnostic[] {
   return blocks.flatMap((block) => {
     if (block.annotation.role !== 'command') return [];

@@ -41,7 +41,7 @@ export function scratchParent(temporary: string, ramDisk?: string): string {
 }
 
 /** Free space a RAM disk needs to be used for scratch files (a container's /dev/shm may have 64 MiB). */
-export const RAM_DISK_MIN_FREE = 512 * 1024 * 1024;
+const RAM_DISK_MIN_FREE = 512 * 1024 * 1024;
 
 /**
  * A RAM-backed folder for scratch files when TMPDIR is not set: Linux's /dev/shm, if it is a
