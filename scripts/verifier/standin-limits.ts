@@ -14,7 +14,11 @@ export interface NotBuilt {
   reason: string;
 }
 
-/** The stand-in's unbuildable kernel fails at its unpack phase with its reason, and nowhere else. */
+/**
+ * The unpack phase of the stand-in's unbuildable kernel (nixpkgs-standin/pkgs/linux/kernel.nix),
+ * which refuses with its reason. Should the two drift apart, that kernel is built and fails
+ * loudly, never passes: test/nix/build.test.ts holds them together.
+ */
 const REFUSAL = 'echo "$standinNoSource" >&2\nexit 1\n';
 
 /**
