@@ -35,8 +35,8 @@ Verifies every Nix code block of the pages with real Nix. Without pages, verifie
 guide (${CONTENT}) and requires every nix block to be annotated.
 
 Options:
-  --level LEVEL      parse | eval | fetch | build (default: build with real nixpkgs,
-                     eval with a checkout or the stand-in)
+  --level LEVEL      parse | eval | fetch | build (default: build, but eval with a
+                     nixpkgs checkout or with a stand-in that has no kernel source)
   --nixpkgs PATH     use this nixpkgs checkout instead of the pinned release
   --offline          use the project's offline nixpkgs stand-in (not nixpkgs)
   --strict           require annotations on the given pages too
@@ -51,10 +51,11 @@ Options:
   --sources DIR      a source mirror: upstream trees as OWNER-REPO-REV.tar.gz, used when
                      a source cannot be fetched (default: $VERIFY_SOURCES)
   --kernel-source FILE
-                     Debian's linux-source tarball, which the offline stand-in's kernel is
-                     built from (default: $VERIFY_KERNEL_SOURCE, or the installed
-                     /usr/src/linux-source-6.12.tar.xz); "none" for no kernel: modules
-                     are then evaluated, not built (an error at the build level in CI)
+                     a Debian linux-source tarball the offline stand-in builds a kernel
+                     from; once per kernel series (default: $VERIFY_KERNEL_SOURCE, a
+                     colon-separated list, or every /usr/src/linux-source-X.Y.tar.xz);
+                     "none" for no kernel: modules are then evaluated, not built (an error
+                     at the build level in CI)
   --cache DIR        where results are cached (default: .cache/verify)
   --no-cache         neither read nor write the cache
   --quiet            no progress lines
@@ -113,7 +114,7 @@ export async function main(argv: string[], log = writeLine): Promise<number> {
         timeout: { type: 'string', default: '300' },
         'memory-limit': { type: 'string' },
         sources: { type: 'string' },
-        'kernel-source': { type: 'string' },
+        'kernel-source': { type: 'string', multiple: true },
         cache: { type: 'string', default: '.cache/verify' },
         'no-cache': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -151,8 +152,9 @@ export async function main(argv: string[], log = writeLine): Promise<number> {
   const sourcesOption = values.sources ?? (process.env.VERIFY_SOURCES || undefined);
   const mirror = sourcesOption === undefined ? null : resolve(process.cwd(), sourcesOption);
   if (mirror && !existsSync(mirror)) return usage(`--sources ${sourcesOption}: no such directory.`);
-  const kernelSourceOption = values['kernel-source'] ?? (process.env.VERIFY_KERNEL_SOURCE || undefined);
-  const kernelSource = kernelSourceOption === undefined ? undefined : kernelSourceOption === 'none' ? null : resolve(process.cwd(), kernelSourceOption);
+  const kernelSourceOption = values['kernel-source'] ?? (process.env.VERIFY_KERNEL_SOURCE ? process.env.VERIFY_KERNEL_SOURCE.split(':') : undefined);
+  if (kernelSourceOption && kernelSourceOption.includes('none') && kernelSourceOption.length > 1) return usage('--kernel-source none goes alone: it means no kernel source.');
+  const kernelSources = kernelSourceOption === undefined ? undefined : kernelSourceOption[0] === 'none' ? null : kernelSourceOption.map((f) => resolve(process.cwd(), f));
 
   const cwd = process.cwd();
   const guide = positionals.length === 0;
@@ -193,7 +195,7 @@ export async function main(argv: string[], log = writeLine): Promise<number> {
     sources: mirror,
     memoryLimitMiB: memoryLimit,
     ...(shard ? { shard } : {}),
-    ...(kernelSource !== undefined ? { kernelSource } : {}),
+    ...(kernelSources !== undefined ? { kernelSources } : {}),
     command: ['npm run verify --', ...argv].join(' ').replace(/ --$/, ''),
     log: quiet ? () => {} : (live?.line ?? log),
     ...(live ? { onProgress: live.count } : {}),

@@ -3,6 +3,7 @@
  * Pure.
  */
 import { buildErrors } from './build-log.ts';
+import { compareVersions } from './kernel-modules.ts';
 import { normaliseOutput } from './commands.ts';
 import { nixBase32Decode } from './nar.ts';
 import { diagnoseNixError, escapeRegExp, mapPosition, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
@@ -101,7 +102,7 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
     const failed = problems.some((p) => p.reason.startsWith(checkFailure(name)));
     checks.push({ name, status: failed ? 'failed' : host && !built(host) && host.modulePackages.length ? 'not-run' : 'verified' });
   }
-  const builtAgainst = [...new Set(Object.values(report.nixosConfigurations).filter(built).map((h) => h.kernel.label))];
+  const builtAgainst = [...new Set(Object.values(answers.kernels ?? {}).flat())].sort(compareVersions).map((v) => `Linux ${v}`);
   // Nothing built (the stand-in could build none of it): verified as far as the fetch.
   return judged(answers.notBuilt?.length && !answers.build ? 'fetch' : 'build', { builtAgainst, ...unbuilt });
 }

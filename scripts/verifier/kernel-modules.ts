@@ -50,3 +50,23 @@ export async function installedModules(outPath: string): Promise<InstalledModule
   }
   return modules.sort((a, b) => a.path.localeCompare(b.path));
 }
+
+/**
+ * The kernel versions a derivation is built against: its direct inputs named as nixpkgs names
+ * its kernels, `linux-<version>.drv` (a module package takes the kernel's `dev` output). Read
+ * from the derivation's ATerm text. Pure.
+ */
+export function kernelInputs(aterm: string): string[] {
+  const versions = [...aterm.matchAll(/"\/nix\/store\/[0-9a-z]{32}-linux-(\d+\.\d+[\w.+-]*)\.drv"/g)].map((m) => m[1]!);
+  return [...new Set(versions)].sort(compareVersions);
+}
+
+/** Orders dotted versions by their numbers: 6.12.118 before 7.3.4. Pure. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a.split('.').map((n) => parseInt(n, 10) || 0), b.split('.').map((n) => parseInt(n, 10) || 0)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}

@@ -1,18 +1,39 @@
 /**
- * Debian's linux-source tarball, which the offline stand-in builds its kernel tree from:
- * where it is, which Linux it holds, and its hash, so that the stand-in can name it as a
+ * Debian's linux-source tarballs, which the offline stand-in builds its kernels from: where
+ * they are, which Linux each holds, and its hash, so that the stand-in can name it as a
  * fixed-output source and the store can hold it without a download.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fixedOutputPath } from './nar.ts';
 import { spawnProcess } from './nix.ts';
 
-/** Where Debian 12's `linux-source-6.12` package installs it. */
-export const DEFAULT_KERNEL_SOURCE = '/usr/src/linux-source-6.12.tar.xz';
+/** Where Debian's `linux-source-X.Y` packages install their tarballs. */
+export const KERNEL_SOURCE_DIR = '/usr/src';
+
+/**
+ * The default kernel sources: every `linux-source-X.Y.tar.xz` in `dir`, oldest first
+ * (scripts/setup-machine.sh installs Linux 6.12's and the newest in Debian's archive).
+ */
+export function installedKernelSources(dir = KERNEL_SOURCE_DIR): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const series = (name: string) => name.match(/\d+/g)!.map(Number);
+  return names
+    .filter((name) => /^linux-source-\d+\.\d+\.tar\.xz$/.test(name))
+    .sort((a, b) => {
+      const [x, y] = [series(a), series(b)];
+      return x[0]! - y[0]! || x[1]! - y[1]!;
+    })
+    .map((name) => join(dir, name));
+}
 
 export interface KernelSource {
   file: string;
@@ -40,13 +61,14 @@ export function makefileVersion(makefile: string): string | undefined {
  * its path, size and time: it says what a local file holds, never what Nix decided).
  */
 export async function describeKernelSource(file: string, cacheDir: string | null): Promise<KernelSource | { problem: string }> {
-  if (!existsSync(file)) return { problem: `${file} does not exist. On Debian 12, \`apt-get install linux-source-6.12\` installs it (scripts/setup-machine.sh does).` };
+  if (!existsSync(file)) return { problem: `${file} does not exist. On Debian, \`apt-get install linux-source-6.12\` installs Linux 6.12's (scripts/setup-machine.sh does).` };
   const info = await stat(file);
   // Beside the results cache, not in it: it outlives a cleared cache, as the file it describes does.
   const memo = join(cacheDir ? dirname(cacheDir) : tmpdir(), 'nix-verify-kernel-source.json');
   const key = `${file}:${info.size}:${info.mtimeMs}`;
-  const hit = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as { key: string; source: KernelSource }, () => undefined);
-  if (hit?.key === key && hit.source?.storePath) return hit.source;
+  const memos = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as Record<string, KernelSource>, () => ({}) as Record<string, KernelSource>);
+  const hit = memos[key];
+  if (hit?.storePath) return hit;
   const name = basename(file);
   const top = name.replace(/\.tar\.\w+$/, '');
   // Through spawnProcess, so an interrupt stops tar (and its xz) with the Nix calls.
@@ -60,17 +82,24 @@ export async function describeKernelSource(file: string, cacheDir: string | null
   const sha256 = digest.digest();
   const source: KernelSource = { file, name, version, hash: `sha256-${sha256.toString('base64')}`, storePath: fixedOutputPath('flat', sha256, name) };
   await mkdir(dirname(memo), { recursive: true }).catch(() => {});
-  await writeFile(memo, JSON.stringify({ key, source })).catch(() => {});
+  // Entries of files that are gone are dropped. (Callers describe one file at a time.)
+  const kept = Object.fromEntries(Object.entries(memos).filter(([k]) => existsSync(k.slice(0, k.indexOf(':')))));
+  await writeFile(memo, JSON.stringify({ ...kept, [key]: source })).catch(() => {});
   return source;
 }
 
-/** The stand-in's `kernel-source.nix`. */
-export function kernelSourceNix(source: KernelSource): string {
-  return `# Written by the verifier: Debian's linux-source tarball, which the stand-in's kernel builds from.
-{
-  name = ${JSON.stringify(source.name)};
-  version = ${JSON.stringify(source.version)};
-  hash = ${JSON.stringify(source.hash)};
-}
+/** The stand-in's `kernel-sources.nix`: one entry per kernel series, oldest first. Pure. */
+export function kernelSourcesNix(sources: readonly KernelSource[]): string {
+  const entries = sources.map(
+    (source) => `  {
+    name = ${JSON.stringify(source.name)};
+    version = ${JSON.stringify(source.version)};
+    hash = ${JSON.stringify(source.hash)};
+  }
+`,
+  );
+  return `# Written by the verifier: Debian's linux-source tarballs, which the stand-in's kernels build from.
+[
+${entries.join('')}]
 `;
 }

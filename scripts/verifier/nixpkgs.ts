@@ -5,7 +5,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DEFAULT_KERNEL_SOURCE, describeKernelSource, kernelSourceNix, type KernelSource } from './kernel-source.ts';
+import { describeKernelSource, installedKernelSources, KERNEL_SOURCE_DIR, kernelSourcesNix, type KernelSource } from './kernel-source.ts';
+import { compareVersions } from './kernel-modules.ts';
 import { narHashSri } from './nar.ts';
 import { addFixed, flakeMetadata, invalidPaths, type NixRunner } from './nix.ts';
 import { lockedRef, type Locked, type NixpkgsLock } from './nixpkgs-lock.ts';
@@ -36,6 +37,8 @@ export interface ResolvedNixpkgs {
   prepare?: () => Promise<string | undefined>;
   /** The stand-in without a kernel source: why none of its kernels can be built. */
   noKernel?: string;
+  /** The oldest Nix it evaluates on, when that is known before evaluating (its lib/minver.nix). */
+  minimumNix?: string;
 }
 
 /** The `inputs.nixpkgs.url` the flakes pin; they must agree. */
@@ -52,11 +55,14 @@ export function pinnedUrl(flakes: readonly AssembledFlake[]): { url?: string; pr
   return urls.size ? { url: [...urls][0]! } : {};
 }
 
-/** Where the stand-in is copied, and the kernel source it builds from. */
+/** Where the stand-in is copied, and the kernel sources it builds from. */
 export interface StandinPlace {
   workspace: string;
-  /** The tarball; `null` for none (its kernels are evaluated, not built). */
-  kernelSource: string | null | undefined;
+  /**
+   * The tarballs, one per kernel series; `undefined` for those installed in /usr/src; `null`
+   * for none (its kernels are evaluated, not built).
+   */
+  kernelSources: readonly string[] | null | undefined;
   cacheDir: string | null;
 }
 
@@ -115,18 +121,15 @@ export async function resolveNixpkgs(
 }
 
 /**
- * The stand-in, copied into the workspace with a `kernel-source.nix` for Debian's
- * linux-source tarball when it is installed, which is then put into the store, so its kernel
- * builds without a download. Without the tarball, the stand-in's kernels do not build, and
- * the report says why.
+ * The stand-in, copied into the workspace with a `kernel-sources.nix` for Debian's linux-source
+ * tarballs, which are then put into the store, so its kernels build without a download.
+ * Without a tarball, the stand-in's kernels do not build, and the report says why.
  */
 async function standinIn(nix: NixRunner, place: StandinPlace): Promise<ResolvedNixpkgs | { problem: string }> {
   const dir = join(place.workspace, 'nixpkgs-standin');
-  const explicit = typeof place.kernelSource === 'string';
-  const described =
-    place.kernelSource === null ? { problem: 'none was given (--kernel-source none).' } : await describeKernelSource(place.kernelSource ?? DEFAULT_KERNEL_SOURCE, place.cacheDir);
-  if ('problem' in described && explicit) return { problem: `The kernel source: ${described.problem}` };
-  const kernel = 'problem' in described ? undefined : described;
+  const described = await describeKernelSources(place);
+  if ('problem' in described) return described;
+  const kernels = described.sources;
   // The tree as Nix will see it, hashed in memory; written only when Nix is to read it.
   const tree = new Map<string, string>();
   for (const entry of await readdir(STANDIN_DIR, { withFileTypes: true, recursive: true })) {
@@ -134,10 +137,10 @@ async function standinIn(nix: NixRunner, place: StandinPlace): Promise<ResolvedN
     const absolute = join(entry.parentPath, entry.name);
     tree.set(absolute.slice(STANDIN_DIR.length + 1), await readFile(absolute, 'utf8'));
   }
-  if (kernel) tree.set('kernel-source.nix', kernelSourceNix(kernel));
+  if (kernels.length) tree.set('kernel-sources.nix', kernelSourcesNix(kernels));
   const hash = narHashSri(tree);
   const prepare = async () => {
-    if (kernel) {
+    for (const kernel of kernels) {
       const stored = await storeKernelSource(nix, kernel);
       if (stored) return stored;
     }
@@ -147,17 +150,49 @@ async function standinIn(nix: NixRunner, place: StandinPlace): Promise<ResolvedN
     );
     return undefined;
   };
+  const versions = kernels.map((k) => `Linux ${k.version}`);
   return {
     identity: {
       kind: 'standin',
       label: `offline stand-in ${hash.slice(7, 15)} (not nixpkgs)`,
       version: hash,
-      kernel: kernel ? `Linux ${kernel.version} (Debian source, NixOS-like configuration)` : null,
+      kernel: versions.length ? `${versions.join(' and ')} (Debian ${versions.length > 1 ? 'sources' : 'source'}, NixOS-like configuration)` : null,
     },
     ref: `path:${dir}`,
     prepare,
-    ...('problem' in described ? { noKernel: described.problem } : {}),
+    ...minimumNixOf(tree.get('lib/minver.nix')),
+    ...(described.noKernel ? { noKernel: described.noKernel } : {}),
   };
+}
+
+/**
+ * The kernel sources of a stand-in run, one per series, oldest first. Sources given by name
+ * must all be usable; with none given, those installed in /usr/src are used, and having none
+ * is `noKernel`.
+ */
+async function describeKernelSources(place: StandinPlace): Promise<{ sources: KernelSource[]; noKernel?: string } | { problem: string }> {
+  if (place.kernelSources === null) return { sources: [], noKernel: 'none was given (--kernel-source none).' };
+  const files = place.kernelSources ?? installedKernelSources();
+  if (files.length === 0) {
+    return { sources: [], noKernel: `there is no linux-source tarball in ${KERNEL_SOURCE_DIR}. On Debian, \`apt-get install linux-source-6.12\` installs Linux 6.12's; scripts/setup-machine.sh installs it and the newest in Debian's archive.` };
+  }
+  const sources: KernelSource[] = [];
+  // One at a time: each description is remembered in one file beside the cache.
+  for (const file of files) {
+    const source = await describeKernelSource(file, place.cacheDir);
+    if ('problem' in source) return { problem: `The kernel source: ${source.problem}` };
+    const series = (version: string) => version.split('.').slice(0, 2).join('.');
+    const same = sources.find((s) => series(s.version) === series(source.version));
+    if (same) return { problem: `The kernel sources ${same.file} and ${file} are both Linux ${series(source.version)}: give one source per kernel series.` };
+    sources.push(source);
+  }
+  return { sources: sources.sort((a, b) => compareVersions(a.version, b.version)) };
+}
+
+/** The version a `lib/minver.nix` holds (`"2.18"`). Pure. */
+function minimumNixOf(minver: string | undefined): { minimumNix?: string } {
+  const version = minver && /^"([\d.]+)"/m.exec(minver)?.[1];
+  return version ? { minimumNix: version } : {};
 }
 
 /** Puts the tarball into the store where the stand-in's fixed-output source expects it. */

@@ -50,7 +50,7 @@ let
   nixos = flake.nixosConfigurations or { };
   kernelOf = kernel: {
     inherit (kernel) version modDirVersion;
-    label = kernel.standinLabel or "Linux ${kernel.version}";
+    label = "Linux ${kernel.version}";
   };
   # A claim is `true` or `false`, or `{ host; kernelModule; }`: after the build, that host's
   # module tree holds `extra/<kernelModule>.ko`, built for its kernel.

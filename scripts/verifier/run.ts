@@ -17,11 +17,12 @@ import { readPageText } from './pages.ts';
 import { loadGlue, type GlueFlake } from './glue.ts';
 import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
 import { detectNix, type NixRunner } from './nix.ts';
+import { compareVersions } from './kernel-modules.ts';
 import { judgeParse, parseTargets, type ParseTarget } from './parse-stage.ts';
 import { stripAnsi, type SourceIndex } from './nix-output.ts';
 import { pinnedUrl, resolveNixpkgs, type NixpkgsChoice, type ResolvedNixpkgs } from './nixpkgs.ts';
 import { buildReport } from './summary.ts';
-import { answerFlake, cacheable, isFlakeAnswers, type FlakeAnswers } from './stages.ts';
+import { answerFlake, cacheable, isFlakeAnswers, NIXPKGS_NEEDS_NEWER_NIX, type FlakeAnswers } from './stages.ts';
 import type { AssembledFile, AssembledFlake, Block, Diagnostic, Level, Report } from './types.ts';
 import { addFlake, createWorkspace, writeTree, writeWrapper } from './workspace.ts';
 
@@ -43,8 +44,8 @@ export interface VerifyOptions {
   memoryLimitMiB?: number;
   /** A source mirror (`--sources`): upstream trees as `OWNER-REPO-REV.tar.gz`. */
   sources: string | null;
-  /** Debian's linux-source tarball, for the stand-in's kernel (default: the installed one). */
-  kernelSource?: string | null;
+  /** Debian's linux-source tarballs, for the stand-in's kernels (default: those installed; null: none). */
+  kernelSources?: readonly string[] | null;
   command: string;
   log: (line: string) => void;
   /** Told each time a flake or an expected failure is done, out of how many. */
@@ -72,8 +73,6 @@ export interface VerifyResult {
 
 const VERIFIER_DIR = import.meta.dirname;
 const MARKDOWN_DIR = join(VERIFIER_DIR, '../../src/markdown');
-/** nixpkgs refuses to evaluate on a Nix older than it supports (lib/minfeatures.nix). */
-const NIXPKGS_NEEDS_NEWER_NIX = /requires Nix >= ?(\d+(?:\.\d+)*)/;
 
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const timings: Record<string, number> = {};
@@ -125,19 +124,24 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     // The parse level reads no nixpkgs: it needs neither the network nor the stand-in.
     const nixpkgs =
       assembly.flakes.length && options.level !== 'parse'
-        ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci, { workspace: ws.dir, kernelSource: options.kernelSource, cacheDir: options.cacheDir })
+        ? await resolveNixpkgs(nix, options.nixpkgs, pinned.url, options.ci, { workspace: ws.dir, kernelSources: options.kernelSources, cacheDir: options.cacheDir })
         : ({ identity: { kind: 'none', label: 'no nixpkgs (parse level only)' }, ref: '' } satisfies ResolvedNixpkgs);
     lap('nixpkgs');
     if ('problem' in nixpkgs) return result(2, { diagnostics: [...diagnostics, environmentProblem(nixpkgs.problem)] });
+    if (nixpkgs.minimumNix && compareVersions(nix.version, nixpkgs.minimumNix) < 0) {
+      return result(2, { diagnostics: [...diagnostics, environmentProblem(tooOldProblem(nix, nixpkgs, nixpkgs.minimumNix))] });
+    }
     if (nixpkgs.identity.kind === 'standin') nix.realiseFlags = ['--option', 'substituters', ''];
 
-    const level: Level = options.level ?? (nixpkgs.identity.kind === 'pinned' ? 'build' : 'eval');
+    // Build wherever this machine can: a checkout is evaluated only, and so is a stand-in without a kernel.
+    const level: Level = options.level ?? (nixpkgs.identity.kind === 'path' || nixpkgs.noKernel ? 'eval' : 'build');
     // Without a kernel, every module would be "not built here": a build level that builds nothing.
     const noKernel = nixpkgs.noKernel && level === 'build' ? `The offline stand-in has no kernel to build modules against: ${nixpkgs.noKernel}` : undefined;
     if (noKernel && options.ci) {
       return result(2, { diagnostics: [...diagnostics, environmentProblem(`${noKernel}\nIn CI this is an error, so that a build level never passes without building.`)] });
     }
-    const warning = [nixpkgs.warning, noKernel && `${noKernel}\nModules are evaluated, not built.`].filter(Boolean).join('\n');
+    const evalOnly = nixpkgs.noKernel && !options.level ? `The offline stand-in has no kernel to build modules against: ${nixpkgs.noKernel}\nVerifying at the eval level: modules are evaluated, not built.` : undefined;
+    const warning = [nixpkgs.warning, noKernel && `${noKernel}\nModules are evaluated, not built.`, evalOnly].filter(Boolean).join('\n');
     if (warning) options.log(`\n!!! ${warning.replaceAll('\n', '\n!!! ')}\n`);
     const cache = fileCache(options.cacheDir, ws.dir, cacheWarning);
     const salt = [code, nix.version, nixpkgs.identity, level];
@@ -153,19 +157,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       return result(2, { diagnostics: [...diagnostics, environmentProblem(problem)] });
     }
 
+    // nixpkgs, and the stand-in like it, refuse a Nix older than their minimum: no reader could
+    // reproduce what such a run says, so it is an environment problem, never a verdict.
     const tooOld = judged.diagnostics.map((d) => NIXPKGS_NEEDS_NEWER_NIX.exec(d.reason)?.[1]).find(Boolean);
-    if (tooOld) {
-      const problem = `${nix.name} is too old for ${nixpkgs.identity.label}, which needs Nix ${tooOld} or newer.`;
-      const install = 'Install a current Nix with its official installer (see scripts/setup-machine.sh, which does where the installer is reachable)';
-      if (options.ci || options.nixpkgs.mode !== 'pinned') {
-        return result(2, { diagnostics: [...diagnostics, environmentProblem(`${problem} ${install}, or verify with --offline.`)] });
-      }
-      // Outside CI, a first run against the pinned nixpkgs still checks something, and says loudly what.
-      const warning = `${problem}\nFalling back to the OFFLINE STAND-IN: results are not checked against nixpkgs. ${install} to check against nixpkgs.`;
-      options.log(`\n!!! ${warning.replaceAll('\n', '\n!!! ')}\n`);
-      const fallback = await verify({ ...options, nixpkgs: { mode: 'offline' } });
-      return { ...fallback, warning };
-    }
+    if (tooOld) return result(2, { diagnostics: [...diagnostics, environmentProblem(tooOldProblem(nix, nixpkgs, tooOld))] });
     diagnostics.push(...judged.diagnostics);
     const report = buildReport({
       command: options.command,
@@ -193,6 +188,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   } finally {
     if (!options.keepWorkspace) await ws.remove();
   }
+}
+
+function tooOldProblem(nix: NixRunner, nixpkgs: ResolvedNixpkgs, minimum: string): string {
+  return `${nix.name} is too old for ${nixpkgs.identity.label}, which needs Nix ${minimum} or newer. Use a current Nix: scripts/setup-machine.sh installs one (Nix's official installer, or Debian 13's nix-bin where that cannot be reached). Only --level parse and pages that use no nixpkgs work with this Nix.`;
 }
 
 interface RunContext {

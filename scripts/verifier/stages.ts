@@ -2,9 +2,9 @@
  * What Nix is asked for each flake, and the raw answers. Turning answers into diagnostics is
  * left to `judge.ts`, so cached answers are judged exactly like fresh ones.
  */
-import { rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { installedModules, type InstalledModule } from './kernel-modules.ts';
+import { installedModules, kernelInputs, type InstalledModule } from './kernel-modules.ts';
 import { findInMirror, narHashOfPath, unpackMirrored, type GitHubSource } from './mirror.ts';
 import { nixBase32Decode } from './nar.ts';
 import type { NixRunner, NixResult } from './nix.ts';
@@ -29,7 +29,7 @@ export type Claim = { type: 'module'; host: string; kernelModule: string } | { t
 export interface KernelInfo {
   version: string;
   modDirVersion: string;
-  /** What a module was built against, e.g. "Linux 6.12.117 (Debian source, NixOS-like configuration)". */
+  /** The kernel as messages name it, e.g. "Linux 6.12.118". */
   label: string;
 }
 
@@ -88,6 +88,8 @@ export interface FlakeAnswers {
   buildLog?: { drvPath: string; log: string };
   /** What each built module package installed, by output path. */
   modules?: Record<string, InstalledModule[]>;
+  /** The kernel versions each built package was built against, by derivation. */
+  kernels?: Record<string, string[]>;
   /** A Nix process that told nothing about the snippets: an environment problem. */
   fault?: string;
 }
@@ -98,8 +100,15 @@ export function isFlakeAnswers(value: unknown): value is FlakeAnswers {
   return typeof v === 'object' && v !== null && typeof v.eval?.ok === 'boolean' && typeof v.eval.stderr === 'string' && Array.isArray(v.commands) && !v.fault;
 }
 
-/** Answers that depend on the machine, not on the snippets, are never cached. */
+/** nixpkgs refuses to evaluate on a Nix older than it supports (its default.nix, lib/minver.nix). */
+export const NIXPKGS_NEEDS_NEWER_NIX = /requires Nix >= ?(\d+(?:\.\d+)*)/;
+
+/**
+ * Answers that depend on the machine, not on the snippets, are never cached: a fault, a
+ * timeout, a source this machine could not get, or a Nix that nixpkgs refuses.
+ */
 export function cacheable(answers: FlakeAnswers): boolean {
+  if (NIXPKGS_NEEDS_NEWER_NIX.test(answers.eval.stderr)) return false;
   const results = [answers.eval, answers.fetch, answers.build, ...answers.commands.map((c) => ({ timedOut: false, fault: c.fault }))];
   return !answers.fault && !answers.unavailable?.length && results.every((r) => !r || (!r.timedOut && !r.fault));
 }
@@ -194,6 +203,12 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
         if (log.ok) answers.buildLog = { drvPath, log: log.stdout };
       }
       return answers;
+    }
+    answers.kernels = {};
+    for (const pkg of buildable) {
+      const aterm = await readFile(pkg.drvPath, 'utf8').catch((error: Error) => error);
+      if (aterm instanceof Error) return { ...answers, fault: `A derivation in the store cannot be read: ${aterm.message}` };
+      answers.kernels[pkg.drvPath] = kernelInputs(aterm);
     }
     answers.modules = {};
     for (const pkg of Object.values(answers.report.nixosConfigurations).flatMap((h) => h.modulePackages)) {

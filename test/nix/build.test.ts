@@ -51,8 +51,9 @@ describe('a kernel module at the build level', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const report = run.report!;
     expect(report.blocks.map((b) => `${b.status}:${b.level}`)).toEqual(['verified:build', 'verified:build']);
-    expect(report.nixpkgs).toMatchObject({ kind: 'standin', kernel: expect.stringMatching(/^Linux 6\.12\.\d+ \(Debian source, NixOS-like configuration\)$/) });
-    expect(report.builtAgainst).toEqual([report.nixpkgs.kind === 'standin' ? report.nixpkgs.kernel : '']);
+    expect(report.nixpkgs).toMatchObject({ kind: 'standin', kernel: expect.stringMatching(/^Linux 6\.12\.\d+ and Linux [7-9]\.\d+\.\d+ \(Debian sources, NixOS-like configuration\)$/) });
+    // The system's default kernel: Linux 6.12.
+    expect(report.builtAgainst).toEqual([expect.stringMatching(/^Linux 6\.12\.\d+$/)]);
     // The claim is checked on the built output: extra/hello.ko with a vermagic naming the kernel.
     expect(report.flakes[0]!.checks).toEqual([{ name: "hello.ko is built for the system's kernel", status: 'verified' }]);
   });
@@ -121,17 +122,39 @@ describe('the offline stand-in without a kernel source', () => {
   });
 });
 
+/** A package for the kernel set `set` beside the system's default one. */
+const besideDefault = (set: string): Edit => ({
+  page: 'module.md',
+  from: '      nixosConfigurations.machine',
+  to: `      packages.x86_64-linux.other = nixpkgs.legacyPackages.x86_64-linux.${set}.callPackage ./hello.nix { };\n\n      nixosConfigurations.machine`,
+});
+
+describe('the kernel matrix', () => {
+  it('builds for linuxPackages_latest too, against the newest kernel source, and names both kernels', async () => {
+    run = await build([besideDefault('linuxPackages_latest')]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const flake = run.report!.flakes[0]!;
+    expect(flake.notBuilt).toEqual([]);
+    expect(flake.builtAgainst).toEqual([expect.stringMatching(/^Linux 6\.12\.\d+$/), expect.stringMatching(/^Linux [7-9]\.\d+\.\d+$/)]);
+    expect(run.report!.builtAgainst).toEqual(flake.builtAgainst);
+    expect(run.report!.nixpkgs).toMatchObject({ kernel: expect.stringMatching(/^Linux 6\.12\.\d+ and Linux [7-9]\.\d+\.\d+ \(Debian sources, NixOS-like configuration\)$/) });
+  });
+
+  it('refuses two sources for one kernel series', async () => {
+    const source = '/usr/src/linux-source-6.12.tar.xz';
+    run = await runVerifier('build', ['module.md'], [], [...BUILD, '--kernel-source', source, '--kernel-source', source]);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`The kernel sources ${source} and ${source} are both Linux 6.12: give one source per kernel series.`);
+  });
+});
+
 describe('a kernel the offline stand-in has no source for', () => {
-  // Both kernels: a package for linuxPackages_latest beside the system's default one.
-  const both = {
-    page: 'module.md',
-    from: '      nixosConfigurations.machine',
-    to: '      packages.x86_64-linux.latest = nixpkgs.legacyPackages.x86_64-linux.linuxPackages_latest.callPackage ./hello.nix { };\n\n      nixosConfigurations.machine',
-  };
+  // nixpkgs' Linux 6.18, for which the stand-in has no source.
+  const both = besideDefault('linuxPackages_6_18');
   const latest = {
     page: 'module.md',
     from: '          ./hardware-configuration.nix\n',
-    to: '          ./hardware-configuration.nix\n          ({ pkgs, ... }: { boot.kernelPackages = pkgs.linuxPackages_latest; })\n',
+    to: '          ./hardware-configuration.nix\n          ({ pkgs, ... }: { boot.kernelPackages = pkgs.linuxPackages_6_18; })\n',
   };
 
   it('is evaluated, not built, and every report says so instead of calling it built', async () => {

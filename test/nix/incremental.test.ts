@@ -21,7 +21,7 @@ afterEach(async () => {
 
 /** The verifier on a copy's pages, with progress lines. */
 function again(copy: VerifierRun, cacheDir: string): Promise<{ code: number; stderr: string }> {
-  const argv = [join(ROOT, 'scripts/verify.ts'), '--strict', '--offline', '--cache', cacheDir, '--flakes', join(copy.dir, 'flakes'), ...PAGES.map((p) => copy.pagePath(p))];
+  const argv = [join(ROOT, 'scripts/verify.ts'), '--strict', '--offline', '--level', 'eval', '--cache', cacheDir, '--flakes', join(copy.dir, 'flakes'), ...PAGES.map((p) => copy.pagePath(p))];
   return new Promise((done) => execFile(process.execPath, argv, { cwd: ROOT, env: NIX_ENV }, (error, _o, stderr) => done({ code: error ? Number(error.code) : 0, stderr })));
 }
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function verifyArgs(): string[] {
-  return [join(ROOT, 'scripts/verify.ts'), '--strict', '--offline', '--no-cache', '--flakes', join(dir, 'flakes'), ...PAGES.map((p) => join(dir, 'pages', p))];
+  return [join(ROOT, 'scripts/verify.ts'), '--strict', '--offline', '--level', 'eval', '--no-cache', '--flakes', join(dir, 'flakes'), ...PAGES.map((p) => join(dir, 'pages', p))];
 }
 
 /** The verifier with its standard streams on a terminal; what the terminal received. */

@@ -48,6 +48,11 @@ export async function runVerifier(
   env: Record<string, string> = {},
   /** Changes to the copy before the run, e.g. to its glue files. */
   prepare?: (dir: string) => Promise<void>,
+  /**
+   * Leave the level to the verifier. Otherwise a run without `--level` is at the eval level,
+   * which the fixtures are written for (their stub packages do not build).
+   */
+  { defaultLevel = false }: { defaultLevel?: boolean } = {},
 ): Promise<VerifierRun> {
   const dir = await mkdtemp(join(tmpdir(), `drift-${fixture.replace(/\W/g, '-')}-`));
   await cp(join(FIXTURES, fixture), dir, { recursive: true });
@@ -64,6 +69,7 @@ export async function runVerifier(
     ...(fixture === 'lint' ? [] : ['--strict']),
     ...(args.includes('--cache') ? [] : ['--no-cache']),
     '--quiet',
+    ...(defaultLevel || args.some((a) => a === '--level' || a.startsWith('--level=')) ? [] : ['--level', 'eval']),
     // Glue, for fixtures that have any (zero-config pages get none without --flakes).
     ...(existsSync(join(dir, 'flakes')) ? ['--flakes', join(dir, 'flakes')] : []),
     '--report',

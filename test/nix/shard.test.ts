@@ -25,7 +25,7 @@ async function verify(args: string[]): Promise<VerifierRun> {
 
 /** The verifier on the pages of an earlier run's copy, so that every run sees the same paths. */
 function again(copy: VerifierRun, args: string[], report: string): Promise<{ code: number; stderr: string; report: Report }> {
-  const argv = [join(ROOT, 'scripts/verify.ts'), '--strict', '--no-cache', '--quiet', '--offline', '--flakes', join(copy.dir, 'flakes'), '--report', report, ...args, ...PAGES.map((p) => copy.pagePath(p))];
+  const argv = [join(ROOT, 'scripts/verify.ts'), '--strict', '--no-cache', '--quiet', '--offline', '--level', 'eval', '--flakes', join(copy.dir, 'flakes'), '--report', report, ...args, ...PAGES.map((p) => copy.pagePath(p))];
   return new Promise((done) =>
     execFile(process.execPath, argv, { cwd: ROOT, env: NIX_ENV }, async (error, _o, stderr) =>
       done({ code: error ? Number(error.code) : 0, stderr, report: JSON.parse(await readFile(report, 'utf8')) as Report }),

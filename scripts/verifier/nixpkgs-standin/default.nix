@@ -11,8 +11,13 @@
 let
   lib = import ./lib;
   hostSystem = if localSystem != null then localSystem else system;
+  requiredVersion = import ./lib/minver.nix;
 in
-if crossSystem != null && crossSystem != hostSystem then
+# As nixpkgs' default.nix: an older Nix is refused before anything else is evaluated, in
+# nixpkgs' words (its first line is what the verifier recognises).
+if !builtins ? nixVersion || builtins.compareVersions requiredVersion builtins.nixVersion == 1 then
+  abort "This version of Nixpkgs requires Nix >= ${requiredVersion}, please upgrade (the offline stand-in refuses it as nixpkgs does)."
+else if crossSystem != null && crossSystem != hostSystem then
   throw "nixpkgs stand-in: cross-compilation (crossSystem) is not supported"
 else
   import ./pkgs/top-level {

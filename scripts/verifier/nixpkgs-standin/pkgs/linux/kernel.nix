@@ -33,6 +33,7 @@
   version,
   modDirVersion ? version,
   source ? null,
+  sources ? [ ],
   kernelPatches ? [ ],
   features ? { },
   randstructSeed ? "",
@@ -82,10 +83,12 @@ let
   noSource =
     "offline stand-in: no source for Linux ${version}. "
     + (
-      if source == null then
+      if sources == [ ] then
         "It was given no kernel source (Debian's linux-source), so it builds no kernel."
       else
-        "Only the kernel of Debian's ${source.name} (Linux ${source.version}) is built."
+        "It builds only the kernels of Debian's "
+        + lib.concatMapStringsSep ", " (s: "${s.name} (Linux ${s.version})") sources
+        + "."
     );
 in
 stdenv.mkDerivation (finalAttrs: {
@@ -184,12 +187,6 @@ stdenv.mkDerivation (finalAttrs: {
       ;
     # Set by nixpkgs' kernels; absent here, since only modules_prepare runs (see above).
     hasModuleSymvers = false;
-    # What reports say a module was built against.
-    standinLabel =
-      if buildable then
-        "Linux ${version} (Debian source, NixOS-like configuration)"
-      else
-        "Linux ${version} (not buildable offline)";
     baseVersion = lib.versions.pad 3 version;
     kernelOlder = lib.versionOlder version;
     kernelAtLeast = lib.versionAtLeast version;

@@ -7,22 +7,44 @@
   newScope,
   kernelPackagesExtensions,
 }:
+let
+  # Not in nixpkgs: Debian's linux-source tarballs the verifier put in the store, one per
+  # kernel series (`[ { name; version; hash; } … ]`, newest last); a kernel of the same series
+  # builds from its source, the others are evaluated only (see ../linux/kernel.nix).
+  sources =
+    if builtins.pathExists ../../kernel-sources.nix then import ../../kernel-sources.nix else [ ];
+  attrName = version: "linux_" + lib.replaceStrings [ "." ] [ "_" ] (lib.versions.majorMinor version);
+  # The kernels nixpkgs' linux-kernels.nix names, at versions of its own; a series with a
+  # source takes the source's version, and a source newer than all of them adds its series,
+  # which then is `linux_latest`, as nixpkgs' newest kernel is.
+  versions =
+    {
+      linux_6_1 = "6.1.158";
+      linux_6_6 = "6.6.114";
+      linux_6_12 = "6.12.55";
+      linux_6_18 = "6.18.1";
+    }
+    // lib.listToAttrs (map (s: lib.nameValuePair (attrName s.version) s.version) sources);
+  newest = lib.foldl' (
+    a: b: if lib.versionOlder versions.${a} versions.${b} then b else a
+  ) "linux_6_1" (lib.attrNames versions);
+in
 {
   kernels = lib.recurseIntoAttrs (
     lib.makeExtensible (
       self:
       let
         callPackage = newScope self;
-        source =
-          if builtins.pathExists ../../kernel-source.nix then import ../../kernel-source.nix else null;
-        kernel = version: callPackage ../linux/kernel.nix { inherit version source; };
+        kernel =
+          version:
+          callPackage ../linux/kernel.nix {
+            inherit version sources;
+            source = lib.findFirst (
+              s: lib.versions.majorMinor s.version == lib.versions.majorMinor version
+            ) null sources;
+          };
       in
-      {
-        linux_6_1 = kernel "6.1.158";
-        linux_6_6 = kernel "6.6.114";
-        linux_6_12 = kernel (if source != null then source.version else "6.12.55");
-        linux_6_18 = kernel "6.18.1";
-      }
+      lib.mapAttrs (_: kernel) versions
     )
   );
 
@@ -66,18 +88,13 @@
       (lib.fixedPoints.composeManyExtensions kernelPackagesExtensions);
 
   packages = lib.recurseIntoAttrs (
-    lib.mapAttrs (name: kernel: lib.recurseIntoAttrs (linuxKernel.packagesFor kernel)) {
-      inherit (linuxKernel.kernels)
-        linux_6_1
-        linux_6_6
-        linux_6_12
-        linux_6_18
-        ;
-    }
+    lib.mapAttrs (name: kernel: lib.recurseIntoAttrs (linuxKernel.packagesFor kernel)) (
+      builtins.intersectAttrs versions linuxKernel.kernels
+    )
   );
 
   packageAliases = {
     linux_default = linuxKernel.packages.linux_6_12;
-    linux_latest = linuxKernel.packages.linux_6_18;
+    linux_latest = linuxKernel.packages.${newest};
   };
 }
