@@ -138,6 +138,12 @@ export interface MappedPlace {
 export function mapPosition(position: NixPosition, index: SourceIndex): MappedPlace | undefined {
   const found = fileAt(position.path, index);
   if (!found) return undefined;
+  const lines = found.text.split('\n');
+  // Current Nix puts an error at the end of a file on the line after its final newline
+  // (Nix 2.8 put it past the last character): both mean the end of the last line.
+  if (position.line === lines.length && lines.at(-1) === '' && lines.length > 1) {
+    return mapPosition({ ...position, line: position.line - 1, column: lines.at(-2)!.length + 1 }, index);
+  }
   const origin = found.origins[position.line - 1];
   if (!origin) return undefined;
   if (origin.kind === 'glue') return { file: origin.path, place: { line: origin.line, column: position.column } };
@@ -242,10 +248,12 @@ export function optionDefinitions(message: string, index: SourceIndex): NixPosit
 
 /**
  * A path that does not exist inside a flake (`directory = ../pkgs/linux-package;`): Nix
- * names the path but not the line. Find the line that spells it.
+ * names the path but not the line. Find the line that spells it. Nix quotes the path as
+ * `'…'` (2.8), `"…"` (2.34) or not at all ("reading directory /nix/store/…: …", 2.26).
  */
 export function missingPathReferences(message: string, index: SourceIndex): NixPosition[] {
-  for (const [, path] of message.matchAll(/['‘`](\/[^'’`]+)['’`]/g)) {
+  for (const [, quoted, bare] of message.matchAll(/['‘`"](\/[^'’`"]+)['’`"]|(?:^|\s)(\/[^\s'’`":]+)/g)) {
+    const path = quoted ?? bare;
     for (const [root, flake] of index.roots) {
       if (!path!.startsWith(root + '/')) continue;
       const relative = path!.slice(root.length + 1);

@@ -49,14 +49,13 @@ describe('pointing at the cause', () => {
     expect(run.stderr).toContain(`${run.pagePath('nur.mdx')}:${line}:23`);
   });
 
-  it('an error Nix gives no position for is not placed at flake.nix: it says so and lists the blocks', async () => {
-    run = await drift([{ page: 'simple.mdx', from: 'boot.kernelModules = [ "qc71_laptop" ];', to: 'boot.kernelModules = [ "qc71_laptop" ] ++ config.boot.kernelModules;' }]);
+  it('an infinite recursion is placed at the line that recurses, never at flake.nix', async () => {
+    const edit = 'boot.kernelModules = [ "qc71_laptop" ] ++ config.boot.kernelModules;';
+    run = await drift([{ page: 'simple.mdx', from: 'boot.kernelModules = [ "qc71_laptop" ];', to: edit }]);
     expect(run.exitCode, run.stderr).toBe(1);
     const recursion = run.report!.diagnostics.filter((d) => /infinite recursion/.test(d.reason));
     expect(recursion).toHaveLength(1);
-    expect(recursion[0]!.place).toBeUndefined();
-    expect(recursion[0]!.reason).toContain('Nix gave no position for this error: it comes from flake `simple`');
-    const culprit = await run.lineOf('simple.mdx', '```nix flake="simple" title="configuration.nix" slot="body"');
-    expect(recursion[0]!.notes).toContain(`block at ${run.pagePath('simple.mdx')}:${culprit}`);
+    // Current Nix gives the position of the recursive reference (Nix 2.8 gave none; see the unit tests).
+    expect(recursion[0]).toMatchObject({ file: run.pagePath('simple.mdx'), place: { line: await run.lineOf('simple.mdx', edit), column: edit.indexOf('config.boot') + 1 } });
   });
 });

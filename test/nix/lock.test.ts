@@ -1,8 +1,10 @@
 /**
  * The nixpkgs lock: --update-nixpkgs verifies against the pinned branch's head and only then
  * records it; later runs use the recorded revision, and --out ships it as each flake's
- * flake.lock. The "pinned nixpkgs" here is a local copy of the stand-in, pinned as `path:`.
+ * flake.lock. The "pinned nixpkgs" here is a local Git repository holding a copy of the
+ * stand-in, pinned as `git+file:`; the branch moves with a new commit, as nixpkgs' does.
  */
+import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +17,16 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lock-'));
   await cp(join(ROOT, 'scripts/verifier/nixpkgs-standin'), join(dir, 'nixpkgs'), { recursive: true });
+  git('init', '-q');
+  commit('the branch');
 });
+
+const git = (...args: string[]) => execFileSync('git', ['-C', join(dir, 'nixpkgs'), ...args], { stdio: 'ignore' });
+const commit = (message: string) => {
+  git('add', '-A');
+  git('-c', 'user.name=test', '-c', 'user.email=test@example.org', 'commit', '-q', '-m', message);
+};
+const url = () => `git+file://${join(dir, 'nixpkgs')}`;
 afterEach(async () => {
   await run?.cleanup();
   run = undefined;
@@ -23,7 +34,7 @@ afterEach(async () => {
 });
 
 const pinLocal = (): Edit[] =>
-  ['simple.mdx', 'nur.mdx'].map((page) => ({ page, from: 'github:NixOS/nixpkgs/nixos-26.05', to: `path:${join(dir, 'nixpkgs')}`, all: true }));
+  ['simple.mdx', 'nur.mdx'].map((page) => ({ page, from: 'github:NixOS/nixpkgs/nixos-26.05', to: url(), all: true }));
 
 function verify(args: string[], edits: Edit[] = []) {
   return runVerifier('drift', ['simple.mdx', 'nur.mdx'], [...pinLocal(), ...edits], ['--level', 'eval', '--lock', join(dir, 'lock.json'), ...args]);
@@ -33,9 +44,9 @@ describe('the nixpkgs lock', () => {
   it('is written only after the guide verifies, then used and shipped as flake.lock', async () => {
     run = await verify(['--update-nixpkgs']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toContain('now locks nixpkgs path:');
+    expect(run.stderr).toContain('now locks nixpkgs git+file:');
     const lock = JSON.parse(await readFile(join(dir, 'lock.json'), 'utf8')) as { url: string; locked: { type: string; narHash: string } };
-    expect(lock).toMatchObject({ url: `path:${join(dir, 'nixpkgs')}`, locked: { type: 'path', narHash: expect.stringMatching(/^sha256-/) } });
+    expect(lock).toMatchObject({ url: url(), locked: { type: 'git', rev: expect.stringMatching(/^[0-9a-f]{40}$/), narHash: expect.stringMatching(/^sha256-/) } });
     await run.cleanup();
 
     // Later runs use the lock, and downloads carry it.
@@ -50,6 +61,7 @@ describe('the nixpkgs lock', () => {
 
     // The branch moves: a run still uses the locked revision; --update-nixpkgs moves the lock.
     await writeFile(join(dir, 'nixpkgs/moved.nix'), '{ }\n');
+    commit('the branch moves');
     run = await verify([]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.report!.nixpkgs).toMatchObject({ fromLock: true, narHash: lock.locked.narHash });

@@ -119,6 +119,18 @@ describe('optionDefinitions', () => {
   });
 });
 
+describe('an error at the end of a file', () => {
+  // Nix 2.8 puts it past the last character of the last line; current Nix on the line after
+  // the final newline. Both are the end of the fragment's last line, page.mdx:24.
+  it.each([
+    ['Nix 2.8', 7, 2],
+    ['current Nix', 8, 1],
+  ])('as %s gives it, is the end of the last line', (_nix, line, column) => {
+    const stderr = `error: syntax error, unexpected end of file\n       at ${STORE}/b.nix:${line}:${column}:\n`;
+    expect(diagnoseNixError(stderr, index, fallback, 'parse')).toMatchObject({ file: 'src/flakes/simple/b.nix', place: { line: 4, column: 2 } });
+  });
+});
+
 describe('missingPathReferences', () => {
   const overlay: AssembledFlake = {
     name: 'nur',
@@ -137,6 +149,13 @@ describe('missingPathReferences', () => {
     const message = `getting status of '${STORE}/pkgs/linux-package': No such file or directory`;
     expect(missingPathReferences(message, nur)).toEqual([{ path: `${STORE}/overlays/default.nix`, line: 2, column: 14 }]);
     expect(diagnoseNixError(`error: ${message}\n`, nur, fallback, 'eval')).toMatchObject({ file: 'o.nix', place: { line: 2, column: 14 } });
+  });
+
+  it('reads the path as each Nix names it: quoted, double-quoted, or bare', () => {
+    const expected = [{ path: `${STORE}/overlays/default.nix`, line: 2, column: 14 }];
+    // Nix 2.26 and 2.34, for a directory that packagesFromDirectoryRecursive cannot read.
+    expect(missingPathReferences(`reading directory ${STORE}/pkgs/linux-package: No such file or directory`, nur)).toEqual(expected);
+    expect(missingPathReferences(`cannot read directory "${STORE}/pkgs/linux-package": No such file or directory`, nur)).toEqual(expected);
   });
 
   it('ignores paths outside the flakes and paths that exist', () => {
