@@ -40,12 +40,13 @@ function shortId(version: string): string {
 }
 
 /**
- * What module packages were built against, e.g. "built against Linux 6.12.117 (Debian source,
- * NixOS-like configuration) in the offline stand-in, not nixpkgs"; empty when nothing was built.
+ * What module packages were built against, e.g. "built against Linux 6.12.118 and Linux 7.3.4
+ * (Debian's sources, configured like NixOS's) in the offline stand-in, not nixpkgs"; empty when
+ * nothing was built.
  */
 export function builtAgainstText(report: Pick<Report, 'builtAgainst' | 'nixpkgs'>): string {
   if (report.builtAgainst.length === 0) return '';
-  const where = report.nixpkgs.kind === 'standin' ? ' in the offline stand-in, not nixpkgs' : ` from ${nixpkgsText(report.nixpkgs)}`;
+  const where = report.nixpkgs.kind === 'standin' ? " (Debian's sources, configured like NixOS's) in the offline stand-in, not nixpkgs" : ` from ${nixpkgsText(report.nixpkgs)}`;
   return `built against ${report.builtAgainst.join(' and ')}${where}`;
 }
 
