@@ -8,7 +8,7 @@
 # fetched. Results obtained with it are not nixpkgs results.
 #
 # What it is not: it is not nixpkgs. Its stdenv builds with the host's toolchain,
-# and its Linux 6.12 is Debian's kernel tree; fetchers never download, and a NixOS
+# and its kernels are Debian's kernel trees; fetchers never download, and a NixOS
 # system is never built. Only the interfaces named in the header comment of each
 # file exist; anything else is missing, and a missing attribute or option here says
 # nothing about real nixpkgs. README.md lists, interface by interface, how closely

@@ -14,6 +14,7 @@ let
     in
     {
       trivial = callLibs ./trivial.nix;
+      asserts = callLibs ./asserts.nix;
       fixedPoints = callLibs ./fixed-points.nix;
       attrsets = callLibs ./attrsets.nix;
       lists = callLibs ./lists.nix;
@@ -65,16 +66,16 @@ let
         mirrorFunctionArgs
         boolToString
         mergeAttrs
-        isType
         min
         max
         warn
         warnIf
         throwIf
         throwIfNot
-        assertMsg
         importJSON
         ;
+      inherit (self.asserts) assertMsg;
+      inherit (self.types) isType;
       inherit (self.fixedPoints)
         fix
         fix'

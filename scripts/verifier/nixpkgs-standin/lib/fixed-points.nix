@@ -58,9 +58,11 @@ rec {
   # function therefore fails with Nix's own "attempt to call something which is not a
   # function but a set", and `.extend` rebuilds the set from `rattrs`, so attributes added
   # to the result with `//` are gone from the extended set.
+  # The set has no `__unfix__`: nixpkgs 26.05's lib has none at the top level (recorded in
+  # test/fixtures/nixpkgs-lib/names.json).
   makeExtensibleWithCustomName =
     extenderName: rattrs:
-    fix' (
+    fix (
       self:
       rattrs self
       // {

@@ -21,21 +21,16 @@ in
       allowPrettyValues ? false,
       multiline ? true,
       indent ? "",
-      # Values nested deeper than this print as "<unevaluated>", like nixpkgs'
-      # `withRecursion { depthLimit = 10; throwOnDepthLimit = false; }`.
-      depthLimit ? null,
     }:
     let
       go =
-        depth: indent: v:
+        indent: v:
         let
           introSpace = if multiline then "\n${indent}  " else " ";
           outroSpace = if multiline then "\n${indent}" else " ";
-          deeper = go (depth + 1) (indent + "  ");
+          deeper = go (indent + "  ");
         in
-        if depthLimit != null && depth > depthLimit then
-          ''"<unevaluated>"''
-        else if isInt v then
+        if isInt v then
           toString v
         else if isFloat v then
           builtins.toJSON v
@@ -101,5 +96,35 @@ in
         else
           abort "generators.toPretty: should never happen (v = ${v})";
     in
-    go 0 indent;
+    go indent;
+
+  # As nixpkgs' withRecursion: what is nested deeper than `depthLimit` becomes
+  # "<unevaluated>", or throws. Functors' special attributes are left as they are.
+  withRecursion =
+    {
+      depthLimit,
+      throwOnDepthLimit ? true,
+    }:
+    let
+      special = [
+        "__functor"
+        "__functionArgs"
+        "__toString"
+        "__pretty"
+      ];
+      cut =
+        depth: v:
+        if depth > depthLimit then
+          if throwOnDepthLimit then
+            throw "Exceeded maximum eval-depth limit of ${toString depthLimit} while trying to evaluate with `generators.withRecursion'!"
+          else
+            "<unevaluated>"
+        else if isAttrs v then
+          builtins.mapAttrs (name: x: if builtins.elem name special then x else cut (depth + 1) x) v
+        else if isList v then
+          map (cut (depth + 1)) v
+        else
+          v;
+    in
+    cut 0;
 }

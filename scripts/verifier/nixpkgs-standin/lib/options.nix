@@ -15,6 +15,9 @@ let
     length
     tail
     ;
+  prioritySuggestion = ''
+    Use `lib.mkForce value` or `lib.mkDefault value` to change the priority on any of these definitions.
+  '';
 in
 rec {
   isOption = lib.isType "option";
@@ -94,10 +97,6 @@ rec {
           first
       ) (head defs) (tail defs)).value;
 
-  prioritySuggestion = ''
-    Use `lib.mkForce value` or `lib.mkDefault value` to change the priority on any of these definitions.
-  '';
-
   mergeUniqueOption =
     { message }:
     loc: defs:
@@ -153,9 +152,12 @@ rec {
       def:
       let
         prettyEval = builtins.tryEval (
-          lib.generators.toPretty {
-            depthLimit = 10;
-          } def.value
+          lib.generators.toPretty { } (
+            lib.generators.withRecursion {
+              depthLimit = 10;
+              throwOnDepthLimit = false;
+            } def.value
+          )
         );
         lines = filter (v: !isList v) (builtins.split "\n" prettyEval.value);
         value = concatStringsSep "\n    " (lib.take 5 lines ++ lib.optional (length lines > 5) "...");

@@ -21,9 +21,9 @@ in
 {
   append =
     path: subpath:
-    assert lib.trivial.assertMsg (builtins.isPath path)
+    assert lib.asserts.assertMsg (builtins.isPath path)
       "lib.path.append: The first argument is of type ${builtins.typeOf path}, but a path was expected";
-    assert lib.trivial.assertMsg (subpathInvalidReason subpath == null) ''
+    assert lib.asserts.assertMsg (subpathInvalidReason subpath == null) ''
       lib.path.append: Second argument is not a valid subpath string:
           ${subpathInvalidReason subpath}'';
     path + ("/" + subpath);

@@ -15,6 +15,19 @@ let
     stringLength
     substring
     ;
+  # Not a name of nixpkgs' lib.strings: the words escapeNixIdentifier quotes.
+  nixKeywords = [
+    "assert"
+    "else"
+    "if"
+    "in"
+    "inherit"
+    "let"
+    "or"
+    "rec"
+    "then"
+    "with"
+  ];
 in
 rec {
   inherit (builtins)
@@ -65,19 +78,6 @@ rec {
   escapeShellArgs = concatMapStringsSep " " escapeShellArg;
 
   escapeNixString = s: escape [ "$" ] (builtins.toJSON s);
-
-  nixKeywords = [
-    "assert"
-    "else"
-    "if"
-    "in"
-    "inherit"
-    "let"
-    "or"
-    "rec"
-    "then"
-    "with"
-  ];
 
   escapeNixIdentifier =
     s:

@@ -13,7 +13,6 @@ rec {
   max = a: b: if a > b then a else b;
   boolToString = b: if b then "true" else "false";
   mergeAttrs = x: y: x // y;
-  isType = type: x: (x._type or "") == type;
 
   # nixpkgs' release is "YY.MM"; the suffix keeps the stand-in recognisable.
   release = "26.05-standin";
@@ -50,5 +49,4 @@ rec {
 
   throwIf = cond: msg: if cond then throw msg else x: x;
   throwIfNot = cond: msg: if cond then x: x else throw msg;
-  assertMsg = pred: msg: pred || throw msg;
 }

@@ -72,8 +72,23 @@ let
 
   nounOrComposite = class: class == "noun" || class == "composite";
   nounOrConjunction = class: class == "noun" || class == "conjunction";
+  # Definitions of each attribute, as a list per attribute name.
+  attrDefsByName =
+    defs:
+    builtins.zipAttrsWith (name: defs: defs) (
+      map (
+        def:
+        builtins.mapAttrs (n: v: {
+          inherit (def) file;
+          value = v;
+        }) def.value
+      ) defs
+    );
 in
 rec {
+  # As nixpkgs: lib.types.isType, which lib/default.nix brings to the top level.
+  isType = type: x: (x._type or "") == type;
+
   isOptionType = lib.isType "option-type";
 
   mkOptionType =
@@ -315,19 +330,6 @@ rec {
       getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "*" ]);
       nestedTypes.elemType = elemType;
     };
-
-  # Definitions of each attribute, as a list per attribute name.
-  attrDefsByName =
-    defs:
-    builtins.zipAttrsWith (name: defs: defs) (
-      map (
-        def:
-        builtins.mapAttrs (n: v: {
-          inherit (def) file;
-          value = v;
-        }) def.value
-      ) defs
-    );
 
   attrsOf =
     elemType:

@@ -1,0 +1,5 @@
+# Stand-in for nixpkgs' lib/asserts.nix: assertions with a message.
+{ lib }:
+{
+  assertMsg = pred: msg: pred || throw msg;
+}
