@@ -10,9 +10,14 @@
  * A first run warms the Nix store (it copies the flakes and nixpkgs in), so that the cold run
  * and the floor start from the same store.
  *   parse batching    Nix's parser once for all files against once per file
- *   kernel / module   with the stand-in: preparing its Linux tree (once per Nix store)
- *                     against building the guide's module on it (every change of the package),
- *                     both rebuilt with `nix-store --realise --check`
+ *
+ * With the stand-in, what a fresh machine pays, each against the bare work it wraps:
+ *   set-up            a current Nix (scripts/setup-machine.sh --debian-nix) against mmdebstrap
+ *                     alone; the stand-in's kernel trees, rebuilt with `nix-store --realise
+ *                     --check`, against the same configure and `make modules_prepare` on the
+ *                     same tarballs outside Nix; and the guide's module, rebuilt alike
+ *   main job          `npm run build -- --offline` cold (empty cache) and warm, against the
+ *                     floor plus `astro build` alone
  *
  * Usage: npm run bench [-- --nixpkgs PATH]   (default: the offline stand-in; the build part
  * takes its sources from $VERIFY_SOURCES, or ../shared/sources)
@@ -116,6 +121,8 @@ await rm(cacheDir, { recursive: true, force: true });
 await rm(warmUpCache, { recursive: true, force: true });
 
 const build = values.nixpkgs ? undefined : await kernelAgainstModule();
+const setUpNix = values.nixpkgs ? undefined : await currentNix();
+const main = values.nixpkgs ? undefined : await mainJob();
 
 const nixpkgs = cold.result.report!.nixpkgs.label;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -135,22 +142,82 @@ process.stdout.write(`
   cold / floor                ${(cold.ms / floorMs).toFixed(2)}x   (the verifier's own work on top of Nix's)
   per-file / batched parsing  ${(eachMs / batchMs).toFixed(1)}x
 `);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 if (build) {
   process.stdout.write(`
-  Build level (${build.kernel}):
-  ${'prepare the kernel tree (once per Nix store)'.padEnd(width)}  ${s(build.kernelMs)}
-  ${'build the guide\'s module on it'.padEnd(width)}  ${s(build.moduleMs)}
-  kernel / module             ${(build.kernelMs / build.moduleMs).toFixed(1)}x   (paid once, then only the module is rebuilt)
+  Build level (${build.kernel}), as on a fresh machine:
+  ${'prepare the kernel trees (once per Nix store)'.padEnd(width)}  ${s(build.kernelMs)}   ${ratio(build.kernelMs, build.bareKernelMs)} the same make outside Nix (${s(build.bareKernelMs)})
+  ${"build the guide's module on the default one".padEnd(width)}  ${s(build.moduleMs)}
+  kernel trees / module       ${(build.kernelMs / build.moduleMs).toFixed(1)}x   (paid once, then only the module is rebuilt)
 `);
 } else if (!values.nixpkgs) {
   process.stdout.write('\n  Build level: not measured (the guide did not build; see npm run verify -- --offline --level build).\n');
 }
+if (setUpNix) {
+  process.stdout.write(`
+  Set-up of a fresh machine (besides apt's own packages):
+  ${"a current Nix: Debian 13's nix-bin in a root of its own".padEnd(width)}  ${s(setUpNix.ms)}   ${ratio(setUpNix.ms, setUpNix.bareMs)} mmdebstrap alone (${s(setUpNix.bareMs)})
+  ${'the kernel trees (above)'.padEnd(width)}  ${build ? s(build.kernelMs) : 'not measured'}
+  ${'in all'.padEnd(width)}  ${build ? `${s(setUpNix.ms + build.kernelMs)}   ${ratio(setUpNix.ms + build.kernelMs, setUpNix.bareMs + build.bareKernelMs)} the bare work` : 'not measured'}
+`);
+}
+if (main) {
+  process.stdout.write(`
+  The main job, npm run build -- --offline (verify, then astro build):
+  ${'cold (empty verification cache)'.padEnd(width)}  ${s(main.coldMs)}   ${ratio(main.coldMs, floorMs + main.astroMs)} the floor plus astro build alone (${s(floorMs + main.astroMs)})
+  ${'warm (unchanged re-run)'.padEnd(width)}  ${s(main.warmMs)}   ${ratio(main.warmMs, floorMs + main.astroMs)} the same
+`);
+}
+
+/** `scripts/setup-machine.sh --debian-nix` against the mmdebstrap it runs, each into a new folder. */
+async function currentNix(): Promise<{ ms: number; bareMs: number } | undefined> {
+  const mirror = (await run('apt-get', ['indextargets', '--format', '$(LABEL) $(REPO_URI)']).catch(() => ({ stdout: '' }))).stdout
+    .split('\n')
+    .find((l) => l.startsWith('Debian '))
+    ?.split(' ')[1];
+  if (!mirror || process.getuid?.() !== 0) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'bench-nix-'));
+  try {
+    const bareStart = performance.now();
+    await run('mmdebstrap', ['--quiet', '--variant=essential', '--include=nix-bin', 'trixie', join(dir, 'bare'), `deb ${mirror} trixie main`], { maxBuffer: 64 << 20 });
+    const bareMs = performance.now() - bareStart;
+    const started = performance.now();
+    await run('bash', [join(ROOT, 'scripts/setup-machine.sh'), '--debian-nix', 'trixie', join(dir, 'wrapped')], { maxBuffer: 64 << 20 });
+    return { ms: performance.now() - started, bareMs };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The main job, cold and warm, and the site's build alone. */
+async function mainJob(): Promise<{ coldMs: number; warmMs: number; astroMs: number } | undefined> {
+  const cache = await mkdtemp(join(tmpdir(), 'bench-cache-'));
+  const env = { ...process.env, ...(SOURCES ? { VERIFY_SOURCES: SOURCES } : {}) };
+  const timedRun = async (argv: string[]) => {
+    const started = performance.now();
+    await run(argv[0]!, argv.slice(1), { cwd: ROOT, env, maxBuffer: 256 << 20 });
+    return performance.now() - started;
+  };
+  try {
+    const build = [process.execPath, join(ROOT, 'scripts/build.ts'), '--offline', '--quiet', '--cache', cache];
+    const coldMs = await timedRun(build);
+    const warmMs = await timedRun(build);
+    const astroMs = await timedRun([process.execPath, join(ROOT, 'node_modules/astro/astro.js'), 'build']);
+    return { coldMs, warmMs, astroMs };
+  } catch (error) {
+    process.stderr.write(`The main job failed: ${(error as Error).message.slice(0, 2000)}\n`);
+    return undefined;
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
+}
 
 /**
- * Builds the guide once at the build level, then rebuilds the stand-in's kernel tree and the
- * module alone (`--check` runs a builder again even though its output is in the store).
+ * Builds the guide once at the build level, then rebuilds the stand-in's kernel trees and the
+ * module alone (`--check` runs a builder again even though its output is in the store), and
+ * the same kernel configuration and `make modules_prepare` outside Nix, on the same tarballs.
  */
-async function kernelAgainstModule(): Promise<{ kernel: string; kernelMs: number; moduleMs: number } | undefined> {
+async function kernelAgainstModule(): Promise<{ kernel: string; kernelMs: number; bareKernelMs: number; moduleMs: number } | undefined> {
   const built = await timed([], true, await mkdtemp(join(tmpdir(), 'bench-cache-')), 'build');
   const report = built.result.report;
   const ws = built.result.workspace!;
@@ -160,7 +227,13 @@ async function kernelAgainstModule(): Promise<{ kernel: string; kernelMs: number
     const standin = `path:${join(ws, 'nixpkgs-standin')}`;
     const evalRaw = async (ref: string, extra: string[] = []) =>
       (await run('nix', [...nixFlags, 'eval', '--raw', ...extra, ref], { maxBuffer: 16 << 20 })).stdout.trim();
-    const kernelDrv = await evalRaw(`${standin}#legacyPackages.x86_64-linux.linuxPackages.kernel.drvPath`);
+    const kernels = await Promise.all(
+      ['linuxPackages', 'linuxPackages_latest'].map(async (set) => {
+        const attr = `${standin}#legacyPackages.x86_64-linux.${set}.kernel`;
+        const options = JSON.parse(await evalRaw(`${attr}.nixosOptions`, ['--apply', 'builtins.toJSON'])) as string[];
+        return { drv: await evalRaw(`${attr}.drvPath`), src: await evalRaw(`${attr}.src`), options };
+      }),
+    );
     const moduleDrv = await evalRaw(`path:${join(ws, 'flakes/simple')}#nixosConfigurations.hero.config.boot.extraModulePackages`, [
       '--apply',
       'ps: (builtins.head ps).drvPath',
@@ -176,8 +249,29 @@ async function kernelAgainstModule(): Promise<{ kernel: string; kernelMs: number
       });
       return performance.now() - started;
     };
-    return { kernel: report.builtAgainst.join(', '), kernelMs: await rebuild(kernelDrv), moduleMs: await rebuild(moduleDrv) };
+    let kernelMs = 0;
+    for (const kernel of kernels) kernelMs += await rebuild(kernel.drv);
+    let bareKernelMs = 0;
+    for (const kernel of kernels) bareKernelMs += await bareKernel(kernel.src, kernel.options);
+    return { kernel: report.builtAgainst.join(', '), kernelMs, bareKernelMs, moduleMs: await rebuild(moduleDrv) };
   } finally {
     await rm(ws, { recursive: true, force: true });
+  }
+}
+
+/** What the stand-in's kernel.nix runs to prepare a tree, outside Nix, on the same tarball. */
+async function bareKernel(tarball: string, options: string[]): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-kernel-'));
+  const started = performance.now();
+  try {
+    await run('tar', ['-xJf', tarball, '-C', dir, '--strip-components=1'], { maxBuffer: 16 << 20 });
+    const make = (...args: string[]) => run('make', ['-C', dir, `-j${defaultJobs()}`, ...args], { maxBuffer: 256 << 20 });
+    await make('defconfig');
+    await run(join(dir, 'scripts/config'), ['--file', join(dir, '.config'), ...options.flatMap((o) => o.split(' '))], { maxBuffer: 16 << 20 });
+    await make('olddefconfig');
+    await make('modules_prepare');
+    return performance.now() - started;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -61,13 +61,12 @@ fi
 mirror="${DEBIAN_MIRROR:-$(apt-get indextargets --format '$(LABEL) $(REPO_URI)' 2>/dev/null | awk '$1 == "Debian" { print $2; exit }')}"
 mirror="${mirror%/}"
 
-# Installs Debian SUITE's nix-bin into $versions/NAME/root, and its `nix` (patched to load its
-# libraries from that root, which Debian 12's are too old for) into $versions/NAME/bin, with
-# the nix-* commands as links to it, as Debian ships them.
+# Installs Debian SUITE's nix-bin into DIR/root, and its `nix` (patched to load its libraries
+# from that root, which Debian 12's are too old for) into DIR/bin, with the nix-* commands as
+# links to it, as Debian ships them.
 install_debian_nix() {
-  local name="$1" suite="$2"
+  local dir="$1" suite="$2"
   shift 2
-  local dir="$versions/$name"
   if [ -x "$dir/bin/nix" ] && "$dir/bin/nix" --version >/dev/null 2>&1; then
     return 0
   fi
@@ -88,6 +87,12 @@ install_debian_nix() {
   done
   "$dir/bin/nix" --version
 }
+
+# `setup-machine.sh --debian-nix SUITE DIR` does only that (`npm run bench` times it).
+if [ "${1:-}" = --debian-nix ]; then
+  install_debian_nix "$3" "$2"
+  exit 0
+fi
 
 # Links every nix* command of a folder into /usr/local/bin, which comes before /usr/bin.
 link_nix() {
@@ -113,15 +118,15 @@ elif installer_reachable; then
   fi
 fi
 if [ -z "$nix_from" ]; then
-  install_debian_nix debian-13 trixie
+  install_debian_nix "$versions/debian-13" trixie
   link_nix "$versions/debian-13/bin"
   nix_from="Debian 13 (trixie)'s nix-bin in $versions/debian-13, linked into /usr/local/bin"
 fi
 
 # The test matrix: a newer Nix (sid's, whose Release file in this archive is past its
 # Valid-Until date, so this one bootstrap is told not to check that) and Debian 12's own 2.8.
-install_debian_nix debian-13 trixie
-install_debian_nix debian-sid sid --aptopt='Acquire::Check-Valid-Until "false"'
+install_debian_nix "$versions/debian-13" trixie
+install_debian_nix "$versions/debian-sid" sid --aptopt='Acquire::Check-Valid-Until "false"'
 dpkg -s nix-bin >/dev/null 2>&1 || {
   apt-get update -q
   apt-get install -y -q --no-install-recommends nix-bin

@@ -65,4 +65,3 @@ describe('the guide at the build level', () => {
     await page.close();
   });
 });
-});
