@@ -7,7 +7,7 @@ import { compareVersions } from './kernel-modules.ts';
 import { normaliseOutput } from './commands.ts';
 import { nixBase32Decode } from './nar.ts';
 import { diagnoseNixError, escapeRegExp, mapPosition, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
-import type { EvalReport, FlakeAnswers, PackageInfo } from './stages.ts';
+import { packagesOf, type EvalReport, type FlakeAnswers, type PackageInfo } from './stages.ts';
 import { LEVELS, type AssembledFlake, type Block, type Diagnostic, type Level, type Point, type Status } from './types.ts';
 
 export interface Judgement {
@@ -172,6 +172,11 @@ function failureTexts(answers: FlakeAnswers): { text: string; level: Level }[] {
     texts.push({ text, level: 'build' });
   }
   return texts;
+}
+
+/** Whether a claim that does not hold is the failure a block is shown failing with. Pure. */
+export function claimShows(name: string, fails: string): boolean {
+  return squash(checkFailure(name)).includes(squash(fails));
 }
 
 /** How a claim that does not hold is worded, in diagnostics and for `fails` to match. */
@@ -345,14 +350,6 @@ function moduleProblems(answers: FlakeAnswers, report: EvalReport, flake: Assemb
     problems.push({ ...failedCheck(name, flake, ctx.checks), notes: [host ? `no ${path} built for ${version} in boot.extraModulePackages of \`${claim.host}\`` : `no host \`${claim.host}\``] });
   }
   return problems;
-}
-
-function packagesOf(report: EvalReport): PackageInfo[] {
-  return [
-    ...Object.values(report.packages),
-    ...Object.values(report.flakeChecks),
-    ...Object.values(report.nixosConfigurations).flatMap((h) => h.modulePackages),
-  ];
 }
 
 /** An output that is not what `nix flake check` expects: at the line of flake.nix that names it. */

@@ -110,7 +110,8 @@ in
   flakeChecks = mapAttrs (_: package) (filterAttrs isDerivation (outputsOf "checks"));
   schema = builtins.filter (entry: !entry.ok) schema;
   nixosConfigurations = mapAttrs (_: host: {
-    toplevel = host.config.system.build.toplevel.drvPath;
+    # Built at the build level too, as `nix build …toplevel` would: the system's merged module tree.
+    system = package host.config.system.build.toplevel;
     modulePackages = map package host.config.boot.extraModulePackages;
     kernel = kernelOf host.config.boot.kernelPackages.kernel;
   }) nixos;

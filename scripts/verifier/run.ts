@@ -15,7 +15,7 @@ import { flakeProblems } from './flake-graph.ts';
 import { shareOf, type Shard } from './shard.ts';
 import { readPageText } from './pages.ts';
 import { loadGlue, type GlueFlake } from './glue.ts';
-import { judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
+import { claimShows, judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
 import { detectNix, type NixRunner } from './nix.ts';
 import { compareVersions } from './kernel-modules.ts';
 import { judgeParse, parseTargets, type ParseTarget } from './parse-stage.ts';
@@ -387,7 +387,10 @@ class Run {
     const checks = flake.checks ? this.ctx.sources.get(flake.checks)! : null;
     // Answers name their command blocks by id (page:line), so the ids are part of the key.
     const commands = commandBlocks.map((b) => [b.id, b.codeLine, b.code]);
-    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands, !!flake.variantOf, trace);
+    // An expected failure's copy, and the text it is shown failing with.
+    const fails = flake.variantOf ? this.ctx.blocks.find((b) => b.id === flake.variantOf)?.annotation : undefined;
+    const shown = fails?.role === 'expected-failure' ? fails.fails : null;
+    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands, shown, trace);
     const hit = await this.ctx.cache.get(key, isFlakeAnswers);
     if (hit) return { answers: hit, cached: true };
 
@@ -406,7 +409,7 @@ class Run {
       level,
       mirror: this.ctx.options.sources,
       scratch: join(this.ctx.ws.dir, 'mirror', flake.name),
-      stopAtFirstFailure: !!flake.variantOf,
+      ...(shown !== null ? { shownByClaims: (failed: string[]) => failed.some((name) => claimShows(name, shown)) } : {}),
       noTrace: !trace,
       standin: this.ctx.nixpkgs.identity.kind === 'standin',
       ...(showStages ? { onStage } : {}),

@@ -20,7 +20,8 @@ export interface EvalReport {
   flakeChecks: Record<string, PackageInfo>;
   /** Outputs that are not what `nix flake check` expects of them. */
   schema: { output: string; expected: string }[];
-  nixosConfigurations: Record<string, { toplevel: string; modulePackages: PackageInfo[]; kernel: KernelInfo }>;
+  /** `system`: the system's `system.build.toplevel`. */
+  nixosConfigurations: Record<string, { system: PackageInfo; modulePackages: PackageInfo[]; kernel: KernelInfo }>;
   checks: Record<string, Claim>;
 }
 
@@ -130,8 +131,12 @@ export interface FlakeJob {
   standin?: boolean;
   /** Evaluate without `--show-trace` (an expected failure's copy, until it fails otherwise than stated). */
   noTrace?: boolean;
-  /** Stop at the first failure (a declared claim that does not hold): for expected failures. */
-  stopAtFirstFailure?: boolean;
+  /**
+   * For an expected failure's copy: whether the claims that do not hold (by name) are the
+   * failure it shows, so that nothing further need be asked. Otherwise it goes on to the build,
+   * where the failure it shows may be.
+   */
+  shownByClaims?: (failed: string[]) => boolean;
   /** Told as each stage ends: `eval`, `commands`, `fetch`, `build`. */
   onStage?: (stage: string, ok: boolean, ms: number) => void;
 }
@@ -172,7 +177,8 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
     }
   }
   if (job.commandBlocks.length) stage('commands', answers.commands.every((c) => c.ok && normaliseOutput(c.stdout) === c.expected));
-  if (job.stopAtFirstFailure && Object.values(answers.report.checks).some((c) => c.type === 'bool' && !('holds' in c && c.holds))) return answers;
+  const failedClaims = Object.entries(answers.report.checks).filter(([, c]) => c.type === 'bool' && !('holds' in c && c.holds));
+  if (job.shownByClaims?.(failedClaims.map(([name]) => name))) return answers;
 
   const packages = packagesOf(answers.report);
   if (job.level === 'fetch' || job.level === 'build') {
@@ -295,12 +301,17 @@ export function failedDerivation(stderr: string): string | undefined {
   return /(?:builder for|Cannot build) '(\/nix\/store\/[0-9a-z]{32}-[^']+\.drv)'/.exec(stderr)?.[1];
 }
 
-/** The packages a flake offers: its `packages`, its `checks` and every system's module packages. */
-function packagesOf(report: EvalReport): PackageInfo[] {
+/**
+ * What a flake builds: its `packages`, its `checks`, every system's module packages, and then
+ * each system itself (which merges its module trees).
+ */
+export function packagesOf(report: EvalReport): PackageInfo[] {
+  const hosts = Object.values(report.nixosConfigurations);
   return [
     ...Object.values(report.packages),
     ...Object.values(report.flakeChecks),
-    ...Object.values(report.nixosConfigurations).flatMap((host) => host.modulePackages),
+    ...hosts.flatMap((host) => host.modulePackages),
+    ...hosts.map((host) => host.system),
   ];
 }
 
@@ -310,7 +321,10 @@ function outputNames(report: EvalReport): { drvPath: string; name: string }[] {
     ...Object.entries(report.packages).map(([name, p]) => ({ drvPath: p.drvPath, name: `packages.${name}` })),
     ...Object.entries(report.flakeChecks).map(([name, p]) => ({ drvPath: p.drvPath, name: `checks.${name}` })),
     ...Object.entries(report.nixosConfigurations).flatMap(([host, h]) =>
-      h.modulePackages.map((p) => ({ drvPath: p.drvPath, name: `${p.name} in boot.extraModulePackages of ${host}` })),
+      [
+        ...h.modulePackages.map((p) => ({ drvPath: p.drvPath, name: `${p.name} in boot.extraModulePackages of ${host}` })),
+        { drvPath: h.system.drvPath, name: `nixosConfigurations.${host}.config.system.build.toplevel` },
+      ],
     ),
   ];
 }

@@ -475,7 +475,7 @@ describe('pkgs', () => {
     expect(kernel.makeFlagsOfSet).toContain(`KBUILD_OUTPUT=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build`);
     expect(kernel.makeFlagsOfSet.some((f) => f.startsWith('O='))).toBe(false);
     expect(kernel.makeFlagsOfSet).toEqual(expect.arrayContaining([expect.stringMatching(/^CC=/), expect.stringMatching(/^ARCH=x86_64$/)]));
-    expect(kernel).toMatchObject({ atLeast: true, older: false, platforms: true, nixpkgsPackageSrc: 'pobrn' });
+    expect(kernel).toMatchObject({ atLeast: true, older: false, platforms: true, nixpkgsPackageSrc: 'Slimbook-Team' });
     expect(kernel.deps).toEqual(expect.arrayContaining(['pahole', 'perl', 'elfutils', 'zstd']));
     expect(kernel.nixpkgsPackage).toMatch(/-qc71_laptop-.*\.drv$/);
   });

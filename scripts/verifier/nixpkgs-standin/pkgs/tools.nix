@@ -1,6 +1,6 @@
 # Stand-ins for the ordinary packages the guide's derivations depend on (the kernel's
 # build tools and a few others), under their nixpkgs names and versions. Each one links
-# the host's programs into its `bin`, so a build that lists it in `nativeBuildInputs`
+# the host's programs (from /usr/bin or /usr/sbin) into its `bin`, so a build that lists it in `nativeBuildInputs`
 # finds them; a program the host lacks is simply missing, as it would be from a package
 # that does not provide it.
 { lib, stdenv }:
@@ -12,7 +12,12 @@ let
       buildCommand = ''
         mkdir -p $out/bin
         for program in $programs; do
-          if [ -x "/usr/bin/$program" ]; then ln -s "/usr/bin/$program" "$out/bin/$program"; fi
+          for dir in /usr/bin /usr/sbin; do
+            if [ -x "$dir/$program" ]; then
+              ln -s "$dir/$program" "$out/bin/$program"
+              break
+            fi
+          done
         done
       '';
       meta = {

@@ -1,6 +1,6 @@
 # Stand-in for nixpkgs' pkgs/build-support/trivial-builders: writeText, runCommand,
-# symlinkJoin and friends, with nixpkgs' arguments. They instantiate; like every
-# stand-in derivation they are never built.
+# symlinkJoin and friends, with nixpkgs' arguments, built with the stand-in's stdenv; and
+# buildEnv, as nixpkgs' pkgs/build-support/buildenv.
 { lib, stdenv }:
 rec {
   runCommandWith =
@@ -104,17 +104,33 @@ rec {
       }
     ) ''mkdir -p $out; for i in $paths; do cp -rs "$i/." "$out/"; done; eval "$postBuild"'';
 
+  # As nixpkgs' pkgs/build-support/buildenv: the paths merged, and a collision (two different
+  # files at one path) fails the build, as `ignoreCollisions = false` and
+  # `checkCollisionContents = true`, nixpkgs' defaults, have it (see buildenv/builder.sh).
   buildEnv =
     {
       name,
       paths,
+      ignoreCollisions ? false,
+      checkCollisionContents ? true,
+      postBuild ? "",
       pathsToLink ? [ "/" ],
+      extraOutputsToInstall ? [ ],
+      passthru ? { },
+      meta ? { },
       ...
-    }@args:
-    symlinkJoin (
-      removeAttrs args [ "pathsToLink" ]
-      // {
-        inherit name paths;
-      }
-    );
+    }:
+    stdenv.mkDerivation {
+      inherit
+        name
+        paths
+        postBuild
+        passthru
+        meta
+        ;
+      ignoreCollisions = if ignoreCollisions then "1" else "";
+      checkCollisionContents = if checkCollisionContents then "1" else "";
+      preferLocalBuild = true;
+      buildCommand = builtins.readFile ./buildenv/builder.sh;
+    };
 }

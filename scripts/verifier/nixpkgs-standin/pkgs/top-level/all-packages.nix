@@ -128,12 +128,30 @@ in
     ++ extraArgs
     ++ lib.optional (attrPath != null) attrPath;
 
-  # The kernel modules of a system, as NixOS installs them.
+  # As nixpkgs' pkgs/os-specific/linux/kmod/aggregator.nix: a system's module trees (the
+  # kernel's and every boot.extraModulePackages one) merged with buildEnv, whose defaults make
+  # two different files at one path a collision; then one kernel version only, and depmod.
   aggregateModules =
     modules:
-    final.symlinkJoin {
+    final.buildEnv {
       name = "kernel-modules";
       paths = modules;
+      postBuild = ''
+        if [ ! -d "$out/lib/modules" ]; then
+          echo "No modules found."
+          exit 0
+        fi
+        kernelVersion=$(cd "$out/lib/modules" && ls -d *)
+        # As nixpkgs prints it: the versions one per line, as `ls -d *` gives them.
+        if [ "$(echo $kernelVersion | wc -w)" != 1 ]; then
+          echo "inconsistent kernel versions: $kernelVersion"
+          exit 1
+        fi
+        echo "kernel version is $kernelVersion"
+        if [ -w "$out/lib/modules/$kernelVersion" ]; then
+          ${final.kmod}/bin/depmod -b "$out" -a "$kernelVersion"
+        fi
+      '';
     };
 
   linuxKernel = lib.recurseIntoAttrs (callPackage ./linux-kernels.nix { });
