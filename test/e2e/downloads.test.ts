@@ -57,6 +57,8 @@ test('each assembled flake downloads from the verification page and unpacks to e
 
     const got = tree(join(out, flake.folder));
     const want = tree(join(VERIFY_DIR, 'flakes', flake.name));
+    // Every download says what it is, and what to replace and keep.
+    expect(got.get('README.md')?.bytes.toString('utf8'), `${flake.name}: a README.md`).toMatch(/^# .*\n[\s\S]*## Replace[\s\S]*## Keep/);
     expect([...got.keys()].sort(), flake.name).toEqual([...want.keys()].sort());
     for (const [path, file] of want) {
       expect.soft(got.get(path)?.bytes.equals(file.bytes), `${flake.name}/${path}: same bytes`).toBe(true);
