@@ -86,7 +86,9 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
   }
   const upTo = (level: Level) => LEVELS.indexOf(ctx.level) <= LEVELS.indexOf(level);
   if (upTo('eval')) return judged('eval');
-  if (answers.build && !answers.build.ok) {
+  const failedBuild = !!answers.build && !answers.build.ok;
+  // A package that does not build: there is nothing further to look at.
+  if (failedBuild && !answers.modules) {
     diagnostics.push(buildProblem(answers, report, flake, ctx.index, fallback));
     return judged('fetch');
   }
@@ -96,12 +98,16 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
   const built = (host: EvalReport['nixosConfigurations'][string]) => host.modulePackages.length > 0 && host.modulePackages.every((p) => !notBuilt.has(p.drvPath));
   const problems = moduleProblems(answers, report, flake, ctx, notBuilt);
   diagnostics.push(...problems);
+  // The packages built and a system did not: a module in the wrong place has said why; otherwise
+  // the system's merge of the module trees failed, which is where boot.extraModulePackages is set.
+  if (failedBuild && problems.length === 0) diagnostics.push(buildProblem(answers, report, flake, ctx.index, fallback, true));
   for (const [name, claim] of Object.entries(report.checks)) {
     if (claim.type !== 'module' || !('host' in claim)) continue;
     const host = report.nixosConfigurations[claim.host];
     const failed = problems.some((p) => p.reason.startsWith(checkFailure(name)));
     checks.push({ name, status: failed ? 'failed' : host && !built(host) && host.modulePackages.length ? 'not-run' : 'verified' });
   }
+  if (failedBuild) return judged('fetch');
   const builtAgainst = [...new Set(Object.values(answers.kernels ?? {}).flat())].sort(compareVersions).map((v) => `Linux ${v}`);
   // Nothing built (the stand-in could build none of it): verified as far as the fetch.
   return judged(answers.notBuilt?.length && !answers.build ? 'fetch' : 'build', { builtAgainst, ...unbuilt });
@@ -291,7 +297,7 @@ function mirrorMismatch(m: NonNullable<FlakeAnswers['mirror']>[number], flake: A
  * A package that does not build: the compiler's first errors, at the package's block (the
  * line of its `pname`, from meta.position).
  */
-function buildProblem(answers: FlakeAnswers, report: EvalReport, flake: AssembledFlake, index: SourceIndex, fallback: ReturnType<typeof flakeFallback>): Diagnostic {
+function buildProblem(answers: FlakeAnswers, report: EvalReport, flake: AssembledFlake, index: SourceIndex, fallback: ReturnType<typeof flakeFallback>, system = false): Diagnostic {
   const drvPath = answers.buildLog?.drvPath;
   const pkg = packagesOf(report).find((p) => p.drvPath === drvPath);
   const log = answers.buildLog ? buildErrors(answers.buildLog.log) : undefined;
@@ -299,9 +305,10 @@ function buildProblem(answers: FlakeAnswers, report: EvalReport, flake: Assemble
   const name = pkg?.name ?? /-([^/]+)\.drv$/.exec(drvPath ?? '')?.[1]?.replace(/^[0-9a-z]{32}-/, '');
   if (!log) return { ...diagnoseNixError(answers.build!.stderr, index, fallback, 'build'), ...(where ?? {}) };
   const quoted = log.errors.length ? log.errors : log.tail;
+  const subject = system ? `The system's module tree, \`${name}\`,` : name ? `\`${name}\`` : 'A package';
   return {
-    reason: `${name ? `\`${name}\`` : 'A package'} does not build${log.errors.length ? ', the compiler says' : '; the log ends with'}:\n${indent(quoted.join('\n'))}\nThe whole log: \`nix log ${drvPath}\``,
-    ...(where ?? packagePlace(answers.build!.stderr, flake, fallback)),
+    reason: `${subject} does not build${log.errors.length ? ', the compiler says' : '; the log ends with'}:\n${indent(quoted.join('\n'))}\nThe whole log: \`nix log ${drvPath}\``,
+    ...(where ?? (system ? findInFlake(flake, 'boot.extraModulePackages') : undefined) ?? packagePlace(answers.build!.stderr, flake, fallback)),
     ruleId: 'build',
   };
 }

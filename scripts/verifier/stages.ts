@@ -87,7 +87,7 @@ export interface FlakeAnswers {
   notBuilt?: NotBuilt[];
   /** The log of the derivation whose build failed. */
   buildLog?: { drvPath: string; log: string };
-  /** What each built module package installed, by output path. */
+  /** What each built module package installed, by output path: set once every package built (the systems come after). */
   modules?: Record<string, InstalledModule[]>;
   /** The kernel versions each built package was built against, by derivation. */
   kernels?: Record<string, string[]>;
@@ -198,20 +198,27 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
       buildable = buildable.filter((p) => !limits.notBuilt.some((n) => n.drvPath === p.drvPath));
     }
     if (buildable.length === 0) return answers;
-    const build = await realise(nix, buildable.map((p) => p.drvPath));
-    answers.build = build;
-    stage('build', build.ok);
-    if (build.fault) return { ...answers, fault: build.fault };
-    if (!build.ok) {
+    // The packages first, then the systems, whose module trees merge them: a package's own
+    // failure, or a module installed in the wrong place, is then told as that, not as the
+    // system's failure it causes.
+    const systems = new Set(Object.values(answers.report.nixosConfigurations).map((h) => h.system.drvPath));
+    const built = async (batch: PackageInfo[]): Promise<boolean> => {
+      if (batch.length === 0) return true;
+      const build = await realise(nix, batch.map((p) => p.drvPath));
+      answers.build = build;
+      stage('build', build.ok);
+      if (build.fault) answers.fault = build.fault;
+      if (build.ok || build.fault) return build.ok;
       const drvPath = failedDerivation(build.stderr);
       if (drvPath) {
         const log = await readLog(nix, drvPath);
         if (log.ok) answers.buildLog = { drvPath, log: log.stdout };
       }
-      return answers;
-    }
+      return false;
+    };
+    if (!(await built(buildable.filter((p) => !systems.has(p.drvPath))))) return answers;
     answers.kernels = {};
-    for (const pkg of buildable) {
+    for (const pkg of buildable.filter((p) => !systems.has(p.drvPath))) {
       const aterm = await readFile(pkg.drvPath, 'utf8').catch((error: Error) => error);
       if (aterm instanceof Error) return { ...answers, fault: `A derivation in the store cannot be read: ${aterm.message}` };
       answers.kernels[pkg.drvPath] = kernelInputs(aterm);
@@ -220,6 +227,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
     for (const pkg of Object.values(answers.report.nixosConfigurations).flatMap((h) => h.modulePackages)) {
       if (buildable.some((p) => p.drvPath === pkg.drvPath)) answers.modules[pkg.out] = await installedModules(pkg.out);
     }
+    await built(buildable.filter((p) => systems.has(p.drvPath)));
   }
   return answers;
 }

@@ -85,6 +85,21 @@ describe('a kernel module at the build level', () => {
     expect(run.report!.flakes[0]!.checks).toEqual([{ name: "hello.ko is built for the system's kernel", status: 'failed' }]);
   });
 
+  it('fails a system whose module trees collide at the line that sets boot.extraModulePackages', async () => {
+    const twin = '((config.boot.kernelPackages.callPackage ./hello.nix { }).overrideAttrs { postInstall = "echo >> $out/lib/modules/*/extra/hello.ko"; pname = "hello-twin"; })';
+    run = await build([{ page: 'module.md', from: '                (config.boot.kernelPackages.callPackage ./hello.nix { })\n', to: `                (config.boot.kernelPackages.callPackage ./hello.nix { })\n                ${twin}\n` }]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const line = await run.lineOf('module.md', 'boot.extraModulePackages = [');
+    expect(run.report!.diagnostics).toEqual([
+      expect.objectContaining({
+        file: run.pagePath('module.md'),
+        place: expect.objectContaining({ line }),
+        ruleId: 'build',
+        reason: expect.stringMatching(/^The system's module tree, `kernel-modules`, does not build; the log ends with:\n.*collision between `\/nix\/store\/[0-9a-z]{32}-hello-twin-1\.0\/lib\/modules\/6\.12\.\d+\/extra\/hello\.ko'/s),
+      }),
+    ]);
+  });
+
   it('holds an expected build failure to its message', async () => {
     const page = withPackageCopy({ broken: true });
     run = await build([], page);
@@ -116,7 +131,11 @@ describe('the offline stand-in without a kernel source', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/!!! The offline stand-in has no kernel to build modules against[\s\S]*!!! Modules are evaluated, not built\./);
     const flake = run.report!.flakes[0]!;
-    expect(flake.notBuilt).toEqual([{ name: 'hello-module-1.0 in boot.extraModulePackages of machine', reason: expect.stringMatching(/^offline stand-in: no source for Linux 6\.12\.\d+\./) }]);
+    const reason = expect.stringMatching(/^offline stand-in: no source for Linux 6\.12\.\d+\./);
+    expect(flake.notBuilt).toEqual([
+      { name: 'hello-module-1.0 in boot.extraModulePackages of machine', reason },
+      { name: 'nixosConfigurations.machine.config.system.build.toplevel', reason },
+    ]);
     expect(flake.builtAgainst).toEqual([]);
     expect(run.report!.blocks.map((b) => b.level)).toEqual(['fetch', 'fetch']);
   });
@@ -162,7 +181,11 @@ describe('a kernel the offline stand-in has no source for', () => {
     // A limit of the stand-in, not drift, and not an environment problem even in CI.
     expect(run.exitCode, run.stderr).toBe(0);
     const flake = run.report!.flakes[0]!;
-    expect(flake.notBuilt).toEqual([{ name: 'hello-module-1.0 in boot.extraModulePackages of machine', reason: expect.stringMatching(/^offline stand-in: no source for Linux 6\.18\.\d+\./) }]);
+    const reason = expect.stringMatching(/^offline stand-in: no source for Linux 6\.18\.\d+\./);
+    expect(flake.notBuilt).toEqual([
+      { name: 'hello-module-1.0 in boot.extraModulePackages of machine', reason },
+      { name: 'nixosConfigurations.machine.config.system.build.toplevel', reason },
+    ]);
     expect(flake.level).toBe('fetch');
     expect(flake.builtAgainst).toEqual([]);
     // The claim about the built module is not run: nothing was built to look at.
