@@ -12,6 +12,7 @@
 # - Chromium for the browser tests, and what the offline stand-in builds kernels with: Debian's
 #   Linux 6.12 source, the newest linux-source in Debian's archive (downloaded into
 #   /var/cache/nix-verify and installed with dpkg, without adding a suite), and kbuild's tools.
+# - What the boot level runs systems with: QEMU, busybox, dash, kmod and iasl.
 #
 # NIX_INSTALLER_URL overrides where the official installer is fetched from; DEBIAN_MIRROR, the
 # Debian mirror (default: the one this machine's apt uses).
@@ -48,8 +49,10 @@ installer_reachable() {
 
 need=()
 for package in curl ca-certificates chromium git fonts-dejavu-core mmdebstrap patchelf \
-  linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev kmod xz-utils time; do
-  # Screenshots need a font; kbuild its tools; `npm run bench` GNU time for peak memory.
+  linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev kmod xz-utils time \
+  qemu-system-x86 busybox-static acpica-tools dash; do
+  # Screenshots need a font; kbuild its tools; `npm run bench` GNU time for peak memory; the
+  # boot level QEMU, busybox, dash and iasl.
   dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
 done
 if [ "${#need[@]}" -gt 0 ]; then

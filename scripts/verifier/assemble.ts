@@ -142,7 +142,9 @@ function buildFlake(s: FlakeSpec, replacement: Block | undefined): { flake: Asse
     files,
     links: { ...s.glue?.inputs },
     ...(s.glue?.folder && !replacement ? { folder: s.glue.folder } : {}),
-    // A copy keeps the claims: an expected failure may be a claim that stops holding.
+    // A copy keeps the machines and the claims: an expected failure may show at boot, or be a
+    // claim that stops holding.
+    ...(s.glue?.machines ? { machines: s.glue.machines } : {}),
     ...(s.glue?.checks ? { checks: s.glue.checks.source } : {}),
   };
   return { flake, diagnostics: replacement ? [] : diagnostics };

@@ -121,3 +121,44 @@ export function normaliseOutput(text: string): string {
     .join('\n')
     .replace(/^\n+|\n+$/g, '');
 }
+
+/**
+ * A command block run inside a booted system (`host="hero"`): each `$ ` line is a shell command
+ * as the reader types it, followed by what it prints. Any shell line may be run there: the
+ * virtual machine has no network and no access to the host. A leading `sudo` is dropped, since
+ * the machine's commands run as root. Pure.
+ */
+export function parseMachineCommandBlock(code: string): CommandParse {
+  const lines = code.split('\n');
+  const commands: ReaderCommand[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.startsWith('$ ')) {
+      if (commands.length === 0 && line.trim() !== '') return { ok: false, offset: i, reason: 'A command block starts with a `$ …` line; its output follows it.' };
+      continue;
+    }
+    const start = i;
+    let text = line.slice(2);
+    while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i]!.trim()}`;
+    const output: string[] = [];
+    while (i + 1 < lines.length && !lines[i + 1]!.startsWith('$ ')) output.push(lines[++i]!);
+    const run = text.replace(/^sudo\s+/, '');
+    commands.push({ text: run, argv: [], expected: normaliseOutput(output.join('\n')), offset: start });
+  }
+  if (commands.length === 0) return { ok: false, offset: 0, reason: 'This command block has no `$ …` line.' };
+  return { ok: true, commands };
+}
+
+/**
+ * Whether a command printed what its block shows. An ellipsis `…` in the shown output stands
+ * for any text within its line (a version or a size that differs from system to system). Pure.
+ */
+export function outputMatches(expected: string, printed: string): boolean {
+  const actual = normaliseOutput(printed);
+  if (!expected.includes('…')) return actual === expected;
+  const pattern = expected
+    .split('…')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^\\n]*');
+  return new RegExp(`^${pattern}$`).test(actual);
+}

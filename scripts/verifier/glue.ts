@@ -26,6 +26,8 @@ export interface GlueFlake {
   inputs: Record<string, string>;
   /** The folder a reader's download unpacks to (`hero`), when it is not the flake's name. */
   folder?: string;
+  /** The machine each host boots as at the boot level: `slimbook-hero` or `plain` (the default). */
+  machines?: Record<string, 'slimbook-hero' | 'plain'>;
   /** Where the manifest is, when there is one (display path). */
   manifest?: string;
   checks?: GlueFile;
@@ -36,6 +38,7 @@ const manifestSchema = z.strictObject({
   description: z.string().optional(),
   inputs: z.record(z.string(), z.string()).default({}),
   folder: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a folder name: lowercase letters, digits and -').optional(),
+  machines: z.record(z.string(), z.enum(['slimbook-hero', 'plain'])).optional(),
 });
 
 /**
@@ -60,11 +63,12 @@ export function loadGlue(dir: string, root: string): { flakes: GlueFlake[]; diag
     const manifestPath = join(dir, `${name}.json`);
     let inputs: Record<string, string> = {};
     let folder: string | undefined;
+    let machines: GlueFlake['machines'];
     if (existsSync(manifestPath)) {
       const source = displayPath(root, manifestPath);
       try {
         const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8')));
-        if (parsed.success) ({ inputs, folder } = parsed.data);
+        if (parsed.success) ({ inputs, folder, machines } = parsed.data);
         else diagnostics.push(manifestProblem(source, z.prettifyError(parsed.error)));
       } catch (error) {
         diagnostics.push(manifestProblem(source, (error as Error).message));
@@ -75,7 +79,7 @@ export function loadGlue(dir: string, root: string): { flakes: GlueFlake[]; diag
       ? { path: `${name}.checks.nix`, source: displayPath(root, checksPath), text: readText(checksPath) }
       : undefined;
     const manifest = existsSync(manifestPath) ? displayPath(root, manifestPath) : undefined;
-    flakes.push({ name, files, inputs, ...(folder ? { folder } : {}), ...(manifest ? { manifest } : {}), ...(checks ? { checks } : {}) });
+    flakes.push({ name, files, inputs, ...(folder ? { folder } : {}), ...(machines ? { machines } : {}), ...(manifest ? { manifest } : {}), ...(checks ? { checks } : {}) });
   }
   return { flakes, diagnostics };
 }

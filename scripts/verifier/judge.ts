@@ -4,11 +4,12 @@
  */
 import { buildErrors } from './build-log.ts';
 import { compareVersions } from './kernel-modules.ts';
-import { normaliseOutput } from './commands.ts';
+import { MACHINES } from './vm.ts';
+import { normaliseOutput, outputMatches } from './commands.ts';
 import { nixBase32Decode } from './nar.ts';
 import { diagnoseNixError, escapeRegExp, mapPosition, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
 import { packagesOf, type EvalReport, type FlakeAnswers, type PackageInfo } from './stages.ts';
-import { LEVELS, type AssembledFlake, type Block, type Diagnostic, type Level, type Point, type Status } from './types.ts';
+import { LEVELS, type AssembledFlake, type BootedHost, type Block, type Diagnostic, type Level, type Point, type Status } from './types.ts';
 
 export interface Judgement {
   level: Level | null;
@@ -20,6 +21,8 @@ export interface Judgement {
   cap?: string;
   /** Packages evaluated but not built, because the offline stand-in cannot build them. */
   notBuilt?: { name: string; reason: string }[];
+  /** Its systems as the boot level ran them. */
+  booted?: BootedHost[];
 }
 
 type Place = Pick<Diagnostic, 'file' | 'place' | 'blockId'>;
@@ -40,7 +43,7 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
   const report = answers.report;
   const diagnostics: Diagnostic[] = report.schema.map((entry) => schemaProblem(entry, flake, fallback));
   const checks = Object.entries(report.checks).flatMap(([name, claim]) => {
-    if (claim.type === 'module') return [];
+    if (claim.type === 'module' || claim.type === 'loaded') return [];
     const holds = 'holds' in claim && claim.holds;
     if (claim.type === 'error') diagnostics.push(claimThrew(name, flake, ctx.checks));
     else if (claim.type !== 'bool') diagnostics.push(notABoolean(name, claim.type, flake, ctx.checks));
@@ -60,7 +63,7 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
         ruleId: 'command',
         blockId: block.id,
       });
-    } else if (actual !== answer.expected) {
+    } else if (!outputMatches(answer.expected, answer.stdout)) {
       diagnostics.push({
         reason: `The output of this command changed.\nThe page shows:\n${indent(answer.expected)}\nNix printed:\n${indent(actual)}`,
         file: block.page,
@@ -109,8 +112,70 @@ export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: Ju
   }
   if (failedBuild) return judged('fetch');
   const builtAgainst = [...new Set(Object.values(answers.kernels ?? {}).flat())].sort(compareVersions).map((v) => `Linux ${v}`);
+  if (answers.boots) {
+    const booted = bootProblems(answers, report, flake, ctx, checks);
+    diagnostics.push(...booted.problems);
+    const level = booted.problems.length || Object.keys(answers.boots).length === 0 ? 'build' : 'boot';
+    return judged(level, { builtAgainst, booted: booted.hosts, ...unbuilt });
+  }
   // Nothing built (the stand-in could build none of it): verified as far as the fetch.
   return judged(answers.notBuilt?.length && !answers.build ? 'fetch' : 'build', { builtAgainst, ...unbuilt });
+}
+
+/**
+ * What the boot level saw: each module of boot.kernelModules must load (if not, at the block of
+ * the package that installs it), each command run in the machine must print what its block
+ * shows, and each `{ host; loaded; }` claim must name a module the machine listed as loaded.
+ */
+function bootProblems(answers: FlakeAnswers, report: EvalReport, flake: AssembledFlake, ctx: JudgeContext, checks: Judgement['checks']): { problems: Diagnostic[]; hosts: BootedHost[] } {
+  const problems: Diagnostic[] = [];
+  const hosts: BootedHost[] = [];
+  for (const [host, boot] of Object.entries(answers.boots!)) {
+    const reading = boot.reading;
+    const on = `${MACHINES[boot.machine]}, Linux ${reading.booted}`;
+    hosts.push({ host, machine: boot.machine, description: MACHINES[boot.machine], kernel: reading.booted ?? '' });
+    for (const module of reading.failedModules) {
+      // Modules of the system's packages only: NixOS's own (`loop`, `kvm-intel`, …) are not in
+      // the machine's small kernel, and say nothing about the guide's packages. A module nothing
+      // installs is a failed `loaded` claim, or an expected failure's text.
+      const pkg = report.nixosConfigurations[host]?.modulePackages.find((p) => (answers.modules?.[p.out] ?? []).some((m) => moduleName(m.path) === moduleName(module)));
+      if (!pkg) continue;
+      const where = packageAt(pkg, ctx.index) ?? flakeFallback(flake);
+      problems.push({ reason: `\`${module}\`, in boot.kernelModules of \`${host}\`, did not load on ${on}:\n${indent(moduleLog(reading, module))}`, ...where, ruleId: 'boot' });
+    }
+    boot.commands.forEach((command, i) => {
+      const block = ctx.blocks.get(command.blockId)!;
+      const actual = normaliseOutput(reading.commands[i]?.output ?? '');
+      if (outputMatches(command.expected, actual)) return;
+      problems.push({
+        reason: `The output of this command changed, on ${on}.\nThe page shows:\n${indent(command.expected)}\nThe machine printed:\n${indent(actual)}`,
+        file: block.page,
+        place: { line: block.codeLine + command.offset, column: block.codeColumn },
+        ruleId: 'boot',
+        blockId: block.id,
+      });
+    });
+  }
+  for (const [name, claim] of Object.entries(report.checks)) {
+    if (claim.type !== 'loaded' || !('loaded' in claim)) continue;
+    const reading = answers.boots![claim.host]?.reading;
+    const holds = !!reading?.loaded.some((m) => moduleName(m) === moduleName(claim.loaded));
+    checks.push({ name, status: holds ? 'verified' : reading ? 'failed' : 'not-run' });
+    if (!holds && reading) problems.push({ ...failedCheck(name, flake, ctx.checks), ruleId: 'boot' });
+  }
+  return { problems, hosts };
+}
+
+/** `qc71-laptop`, `extra/qc71_laptop.ko` → `qc71_laptop`, as the kernel names modules. */
+function moduleName(text: string): string {
+  return text.replace(/^.*\//, '').replace(/\.ko(\.\w+)?$/, '').replaceAll('-', '_');
+}
+
+/** What loading a module printed, and the kernel's lines about it. */
+function moduleLog(reading: FlakeAnswers['boots'] extends Record<string, infer B> | undefined ? (B extends { reading: infer R } ? R : never) : never, module: string): string {
+  const name = moduleName(module);
+  const about = (text: string) => text.split('\n').filter((l) => l.includes(name) || l.includes(module));
+  return [...about(reading.modulesLoad), ...about(reading.dmesg)].join('\n');
 }
 
 /**
@@ -164,13 +229,16 @@ function failureTexts(answers: FlakeAnswers): { text: string; level: Level }[] {
     return [parseNixError(answers.eval.stderr).message, answers.eval.stderr].map((text) => ({ text, level: 'eval' as const }));
   }
   const texts = Object.entries(answers.report.checks)
-    .filter(([, claim]) => claim.type !== 'module' && !('holds' in claim && claim.holds))
+    .filter(([, claim]) => 'holds' in claim && !claim.holds)
     .map(([name]) => ({ text: checkFailure(name), level: 'eval' as Level }));
   const mismatch = answers.mirror?.find((m) => !m.added);
   if (mismatch) texts.push({ text: `hash mismatch: specified: ${mismatch.declared} got: ${mismatch.got}`, level: 'fetch' });
   // A source that could not be had here is no failure of the block's: see `unavailable`.
   else if (answers.fetch && !answers.fetch.ok && !answers.unavailable?.length) {
     texts.push({ text: parseNixError(answers.fetch.stderr).message, level: 'fetch' });
+  }
+  for (const boot of Object.values(answers.boots ?? {})) {
+    for (const module of boot.reading.failedModules) texts.push({ text: moduleLog(boot.reading, module), level: 'boot' });
   }
   if (answers.build && !answers.build.ok) {
     const log = answers.buildLog ? buildErrors(answers.buildLog.log) : undefined;

@@ -251,17 +251,22 @@ export function describeNixVersion(line: string): { number: string; name: string
   return { number, name: `Nix ${number}` };
 }
 
-async function run(nix: NixRunner, args: string[], options: { cwd?: string } = {}): Promise<NixResult> {
+/** Builds may take this many times a Nix call's timeout: a kernel is a long build. */
+export const BUILD_TIMEOUT_FACTOR = 6;
+
+async function run(nix: NixRunner, args: string[], options: { cwd?: string; long?: boolean } = {}): Promise<NixResult> {
   const started = performance.now();
+  const { long = false, ...spawnOptions } = options;
+  const limit = parseFloat(nix.timeout) * (long ? BUILD_TIMEOUT_FACTOR : 1);
   const result = await spawnProcess(args, {
-    ...options,
-    timeoutMs: parseFloat(nix.timeout) * 1000,
+    ...spawnOptions,
+    timeoutMs: limit * 1000,
     ...(nix.memoryLimitMiB ? { memoryLimitMiB: nix.memoryLimitMiB } : {}),
   });
   nix.onCall?.({ argv: args, cwd: options.cwd, ms: performance.now() - started });
   if (result.timedOut) {
     // Killed on time: nothing was learnt about the snippets, so it is the machine's problem.
-    const said = `Nix did not finish within ${nix.timeout} and was stopped. If it needs longer, raise --timeout.`;
+    const said = `Nix did not finish within ${limit}s and was stopped. If it needs longer, raise --timeout${long ? ` (builds get ${BUILD_TIMEOUT_FACTOR} times as long)` : ''}.`;
     return { ...result, stderr: `error: ${said}\n`, fault: said };
   }
   const machine = result.ok || result.fault ? undefined : environmentFailure(result.stderr);
@@ -351,7 +356,7 @@ export async function evalFlake(
 
 /** Realises store derivations (fetch: fixed-output sources; build: packages). */
 export async function realise(nix: NixRunner, drvPaths: readonly string[]): Promise<NixResult> {
-  return run(nix, ['nix-store', '--realise', ...(nix.realiseFlags ?? []), ...drvPaths]);
+  return run(nix, ['nix-store', '--realise', ...(nix.realiseFlags ?? []), ...drvPaths], { long: true });
 }
 
 /** Every store path the derivations need, themselves included (`nix-store --query --requisites`). */

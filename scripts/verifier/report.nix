@@ -71,6 +71,12 @@ let
         type = "module";
         inherit (value) host kernelModule;
       }
+    # `{ host; loaded; }`: after the host booted in the boot level's machine, the module is loaded.
+    else if builtins.isAttrs value && value ? loaded && value ? host then
+      {
+        type = "loaded";
+        inherit (value) host loaded;
+      }
     else
       {
         type = typeOf value;
@@ -114,6 +120,11 @@ in
     system = package host.config.system.build.toplevel;
     modulePackages = map package host.config.boot.extraModulePackages;
     kernel = kernelOf host.config.boot.kernelPackages.kernel;
+    # What the boot level's machine does at boot, as NixOS does.
+    boot = {
+      inherit (host.config.boot) kernelModules;
+      modprobeConfig = host.config.boot.extraModprobeConfig or "";
+    };
   }) nixos;
   checks = if checks == null then { } else mapAttrs (_: claim) (checks { inherit flake system; });
 }

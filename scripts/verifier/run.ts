@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { assemble, likelyForm, standaloneForms } from './assemble.ts';
 import { cacheKey, fileCache, PAGES_FILE, type Cache } from './cache.ts';
-import { parseCommandBlock } from './commands.ts';
+import { parseCommandBlock, parseMachineCommandBlock } from './commands.ts';
 import { extractBlocks, type Extraction } from './extract.ts';
 import { flakeProblems } from './flake-graph.ts';
 import { shareOf, type Shard } from './shard.ts';
@@ -18,12 +18,13 @@ import { loadGlue, type GlueFlake } from './glue.ts';
 import { claimShows, judgeExpectedFailure, judgeFlake, type Judgement } from './judge.ts';
 import { detectNix, type NixRunner } from './nix.ts';
 import { compareVersions } from './kernel-modules.ts';
+import { bootUnavailable } from './vm.ts';
 import { judgeParse, parseTargets, type ParseTarget } from './parse-stage.ts';
 import { stripAnsi, type SourceIndex } from './nix-output.ts';
 import { pinnedUrl, resolveNixpkgs, type NixpkgsChoice, type ResolvedNixpkgs } from './nixpkgs.ts';
 import { buildReport } from './summary.ts';
 import { answerFlake, cacheable, isFlakeAnswers, NIXPKGS_NEEDS_NEWER_NIX, type FlakeAnswers } from './stages.ts';
-import type { AssembledFile, AssembledFlake, Block, Diagnostic, Level, Report } from './types.ts';
+import { LEVELS, type AssembledFile, type AssembledFlake, type Block, type Diagnostic, type Level, type Report } from './types.ts';
 import { addFlake, createWorkspace, writeTree, writeWrapper } from './workspace.ts';
 
 export interface VerifyOptions {
@@ -133,15 +134,18 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     }
     if (nixpkgs.identity.kind === 'standin') nix.realiseFlags = ['--option', 'substituters', ''];
 
-    // Build wherever this machine can: a checkout is evaluated only, and so is a stand-in without a kernel.
-    const level: Level = options.level ?? (nixpkgs.identity.kind === 'path' || nixpkgs.noKernel ? 'eval' : 'build');
+    // Go as far as this machine can: a checkout is evaluated only, and so is a stand-in without
+    // a kernel; the systems boot where QEMU and the rest are installed, and are built otherwise.
+    const noBoot = bootUnavailable();
+    const level: Level = options.level ?? (nixpkgs.identity.kind === 'path' || nixpkgs.noKernel ? 'eval' : noBoot ? 'build' : 'boot');
     // Without a kernel, every module would be "not built here": a build level that builds nothing.
-    const noKernel = nixpkgs.noKernel && level === 'build' ? `The offline stand-in has no kernel to build modules against: ${nixpkgs.noKernel}` : undefined;
+    const noKernel = nixpkgs.noKernel && LEVELS.indexOf(level) >= LEVELS.indexOf('build') ? `The offline stand-in has no kernel to build modules against: ${nixpkgs.noKernel}` : undefined;
     if (noKernel && options.ci) {
       return result(2, { diagnostics: [...diagnostics, environmentProblem(`${noKernel}\nIn CI this is an error, so that a build level never passes without building.`)] });
     }
     const evalOnly = nixpkgs.noKernel && !options.level ? `The offline stand-in has no kernel to build modules against: ${nixpkgs.noKernel}\nVerifying at the eval level: modules are evaluated, not built.` : undefined;
-    const warning = [nixpkgs.warning, noKernel && `${noKernel}\nModules are evaluated, not built.`, evalOnly].filter(Boolean).join('\n');
+    const buildOnly = !options.level && level === 'build' && noBoot ? `${noBoot}\nVerifying at the build level: no system is booted.` : undefined;
+    const warning = [nixpkgs.warning, noKernel && `${noKernel}\nModules are evaluated, not built.`, evalOnly, buildOnly].filter(Boolean).join('\n');
     if (warning) options.log(`\n!!! ${warning.replaceAll('\n', '\n!!! ')}\n`);
     const cache = fileCache(options.cacheDir, ws.dir, cacheWarning);
     const salt = [code, nix.version, nixpkgs.identity, level];
@@ -276,7 +280,8 @@ class Run {
       // needs the trace, to say where.
       const judge = async (trace: boolean) => {
         // Every copy settles before an error is raised: no Nix process outlives the run.
-        const settled = await Promise.allSettled(copies.map((copy) => this.answer(copy, { level: 'build', showStages: false, trace })));
+        const level = this.ctx.level === 'boot' ? 'boot' : 'build';
+        const settled = await Promise.allSettled(copies.map((copy) => this.answer(copy, { level, showStages: false, trace })));
         const answered = settled.map((s) => {
           if (s.status === 'rejected') throw s.reason;
           return s.value;
@@ -390,7 +395,7 @@ class Run {
     // An expected failure's copy, and the text it is shown failing with.
     const fails = flake.variantOf ? this.ctx.blocks.find((b) => b.id === flake.variantOf)?.annotation : undefined;
     const shown = fails?.role === 'expected-failure' ? fails.fails : null;
-    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands, shown, trace);
+    const key = cacheKey('flake', this.ctx.salt, level, this.treeHash(flake), checks, commands, shown, trace, flake.machines ?? null);
     const hit = await this.ctx.cache.get(key, isFlakeAnswers);
     if (hit) return { answers: hit, cached: true };
 
@@ -409,6 +414,8 @@ class Run {
       level,
       mirror: this.ctx.options.sources,
       scratch: join(this.ctx.ws.dir, 'mirror', flake.name),
+      ...(flake.machines ? { machines: flake.machines } : {}),
+      bootTimeoutMs: Math.min(parseFloat(this.ctx.options.timeout) * 1000, 180_000),
       ...(shown !== null ? { shownByClaims: (failed: string[]) => failed.some((name) => claimShows(name, shown)) } : {}),
       noTrace: !trace,
       standin: this.ctx.nixpkgs.identity.kind === 'standin',
@@ -488,7 +495,7 @@ async function readInputs(options: VerifyOptions, cacheWarning: (message: string
 function commandBlockProblems(blocks: Block[]): Diagnostic[] {
   return blocks.flatMap((block) => {
     if (block.annotation.role !== 'command') return [];
-    const parsed = parseCommandBlock(block.code);
+    const parsed = block.annotation.host ? parseMachineCommandBlock(block.code) : parseCommandBlock(block.code);
     if (parsed.ok) return [];
     return [
       {

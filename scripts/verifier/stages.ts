@@ -9,7 +9,9 @@ import { findInMirror, narHashOfPath, unpackMirrored, type GitHubSource } from '
 import { nixBase32Decode } from './nar.ts';
 import type { NixRunner, NixResult } from './nix.ts';
 import { addFixed, evalFlake, invalidPaths, readLog, realise, runReaderCommand } from './nix.ts';
-import { normaliseOutput, parseCommandBlock } from './commands.ts';
+import { outputMatches, parseCommandBlock, parseMachineCommandBlock } from './commands.ts';
+import { bootMachine, type Machine } from './vm.ts';
+import type { ConsoleReading } from './vm-script.ts';
 import { standinLimits, type NotBuilt } from './standin-limits.ts';
 import type { Block, Level } from './types.ts';
 
@@ -21,11 +23,11 @@ export interface EvalReport {
   /** Outputs that are not what `nix flake check` expects of them. */
   schema: { output: string; expected: string }[];
   /** `system`: the system's `system.build.toplevel`. */
-  nixosConfigurations: Record<string, { system: PackageInfo; modulePackages: PackageInfo[]; kernel: KernelInfo }>;
+  nixosConfigurations: Record<string, { system: PackageInfo; modulePackages: PackageInfo[]; kernel: KernelInfo; boot: { kernelModules: string[]; modprobeConfig: string } }>;
   checks: Record<string, Claim>;
 }
 
-export type Claim = { type: 'module'; host: string; kernelModule: string } | { type: string; holds: boolean };
+export type Claim = { type: 'module'; host: string; kernelModule: string } | { type: 'loaded'; host: string; loaded: string } | { type: string; holds: boolean };
 
 export interface KernelInfo {
   version: string;
@@ -91,8 +93,18 @@ export interface FlakeAnswers {
   modules?: Record<string, InstalledModule[]>;
   /** The kernel versions each built package was built against, by derivation. */
   kernels?: Record<string, string[]>;
+  /** Each system as the boot level ran it, by host. */
+  boots?: Record<string, HostBoot>;
   /** A Nix process that told nothing about the snippets: an environment problem. */
   fault?: string;
+}
+
+/** A system booted in the boot level's machine, and what its console said. */
+export interface HostBoot {
+  machine: Machine;
+  reading: ConsoleReading;
+  /** The commands run in it, in order, from the command blocks marked with its host. */
+  commands: Array<{ blockId: string; offset: number; text: string; expected: string }>;
 }
 
 /** A cached entry that has the shape of answers (anything else is a miss). */
@@ -137,8 +149,12 @@ export interface FlakeJob {
    * where the failure it shows may be.
    */
   shownByClaims?: (failed: string[]) => boolean;
-  /** Told as each stage ends: `eval`, `commands`, `fetch`, `build`. */
+  /** Told as each stage ends: `eval`, `commands`, `fetch`, `build`, `boot`. */
   onStage?: (stage: string, ok: boolean, ms: number) => void;
+  /** At the boot level: the machine each host boots as (`plain` unless named). */
+  machines?: Readonly<Record<string, Machine>>;
+  /** At the boot level: how long one machine may run. */
+  bootTimeoutMs?: number;
 }
 
 export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeAnswers> {
@@ -159,7 +175,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
     return { ...answers, fault: `Nix printed something that is not JSON for \`nix eval --json\`:\n${evaluated.stdout.slice(0, 300)}` };
   }
 
-  for (const block of job.commandBlocks) {
+  for (const block of job.commandBlocks.filter((b) => b.annotation.role === 'command' && !b.annotation.host)) {
     const parsed = parseCommandBlock(block.code);
     if (!parsed.ok) continue;
     for (const command of parsed.commands) {
@@ -176,7 +192,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
       if (result.fault) return { ...answers, fault: result.fault };
     }
   }
-  if (job.commandBlocks.length) stage('commands', answers.commands.every((c) => c.ok && normaliseOutput(c.stdout) === c.expected));
+  if (job.commandBlocks.some((b) => b.annotation.role === 'command' && !b.annotation.host)) stage('commands', answers.commands.every((c) => c.ok && outputMatches(c.expected, c.stdout)));
   const failedClaims = Object.entries(answers.report.checks).filter(([, c]) => c.type === 'bool' && !('holds' in c && c.holds));
   if (job.shownByClaims?.(failedClaims.map(([name]) => name))) return answers;
 
@@ -189,7 +205,7 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
       if (!answers.fetch?.ok) return answers;
     }
   }
-  if (job.level === 'build' && packages.length) {
+  if ((job.level === 'build' || job.level === 'boot') && packages.length) {
     let buildable = [...new Map(packages.map((p) => [p.drvPath, p])).values()];
     if (job.standin) {
       const limits = await standinLimits(nix, [...new Map(outputNames(answers.report).map((o) => [o.drvPath, o])).values()]);
@@ -227,9 +243,36 @@ export async function answerFlake(nix: NixRunner, job: FlakeJob): Promise<FlakeA
     for (const pkg of Object.values(answers.report.nixosConfigurations).flatMap((h) => h.modulePackages)) {
       if (buildable.some((p) => p.drvPath === pkg.drvPath)) answers.modules[pkg.out] = await installedModules(pkg.out);
     }
-    await built(buildable.filter((p) => systems.has(p.drvPath)));
+    const systemsBuilt = await built(buildable.filter((p) => systems.has(p.drvPath)));
+    if (job.level === 'boot' && systemsBuilt) await bootSystems(job, answers, buildable, stage);
   }
   return answers;
+}
+
+/** Boots each built system in its machine, with the commands of the blocks marked with its host. */
+async function bootSystems(job: FlakeJob, answers: FlakeAnswers, built: readonly PackageInfo[], stage: (name: string, ok: boolean) => void): Promise<void> {
+  answers.boots = {};
+  for (const [host, config] of Object.entries(answers.report!.nixosConfigurations)) {
+    if (!built.some((p) => p.drvPath === config.system.drvPath)) continue;
+    const commands = job.commandBlocks.flatMap((block) => {
+      if (block.annotation.role !== 'command' || block.annotation.host !== host) return [];
+      const parsed = parseMachineCommandBlock(block.code);
+      return parsed.ok ? parsed.commands.map((c) => ({ blockId: block.id, offset: c.offset, text: c.text, expected: c.expected })) : [];
+    });
+    const machine = job.machines?.[host] ?? 'plain';
+    const booted = await bootMachine({
+      kernelImage: join(config.system.out, 'kernel'),
+      moduleTree: join(config.system.out, 'kernel-modules'),
+      modprobeConfig: config.boot.modprobeConfig,
+      plan: { kernelModules: config.boot.kernelModules, commands: commands.map((c) => c.text) },
+      machine,
+      scratch: join(job.scratch, 'boot', host),
+      timeoutMs: job.bootTimeoutMs ?? 120_000,
+    });
+    if ('fault' in booted) return void (answers.fault = `Booting \`${host}\`: ${booted.fault}`);
+    answers.boots[host] = { machine, reading: booted.reading, commands };
+    stage('boot', commands.every((c, i) => outputMatches(c.expected, booted.reading.commands[i]!.output)));
+  }
 }
 
 /**

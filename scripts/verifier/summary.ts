@@ -96,9 +96,10 @@ function blockReport(block: Block, input: ReportInput): BlockReport {
       if (input.blocked?.has(block.id)) status = 'failed';
       break;
     case 'command': {
-      // Commands run after their flake evaluates; at the parse level they do not run.
-      const ran = !!judged?.level && judged.level !== 'parse';
-      level = ran && !diagnostic ? 'eval' : null;
+      // Nix commands run after their flake evaluates (not at the parse level); commands of a
+      // host run in it once it booted.
+      const ran = annotation.host ? judged?.level === 'boot' || !!diagnostic : !!judged?.level && judged.level !== 'parse';
+      level = ran && !diagnostic ? (annotation.host ? 'boot' : 'eval') : null;
       if (!ran) status = 'not-run';
       break;
     }
@@ -154,6 +155,7 @@ function flakeReport(flake: AssembledFlake, input: ReportInput): FlakeReport {
     notBuilt: judged?.notBuilt ?? [],
     folder: flake.folder ?? flake.name,
     builtAgainst: judged?.builtAgainst ?? [],
+    booted: judged?.booted ?? [],
   };
 }
 

@@ -4,10 +4,10 @@
  * contract: bump `REPORT_VERSION` when it changes incompatibly.
  */
 
-export const REPORT_VERSION = 3;
+export const REPORT_VERSION = 4;
 
-/** How far verification goes, in order. */
-export const LEVELS = ['parse', 'eval', 'fetch', 'build'] as const;
+/** How far verification goes, in order: `boot` runs each system in a virtual machine. */
+export const LEVELS = ['parse', 'eval', 'fetch', 'build', 'boot'] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** A position in a source file, 1-based like unist. */
@@ -65,7 +65,8 @@ export type Annotation =
   | { role: 'fragment'; target: Target & { slot: string } }
   | { role: 'exempt'; reason: string; target?: Target }
   | { role: 'expected-failure'; target: Target; fails: string }
-  | { role: 'command'; flake: string }
+  /** `host`: run inside that system, booted in the boot level's virtual machine. */
+  | { role: 'command'; flake: string; host?: string }
   | { role: 'lint' }
   /** A non-Nix block with no annotation: not the verifier's business. */
   | { role: 'ignored' };
@@ -94,6 +95,8 @@ export interface AssembledFlake {
   checks?: string;
   /** The folder a download unpacks to, when it is not `name` (from the manifest). */
   folder?: string;
+  /** The machine each host boots as at the boot level (from the manifest; `plain` otherwise). */
+  machines?: Record<string, 'slimbook-hero' | 'plain'>;
 }
 
 /** A problem found by the verifier, shaped like a VFileMessage. */
@@ -167,6 +170,18 @@ export interface FlakeReport {
   folder: string;
   /** Kernels its module packages were built against, at the build level. */
   builtAgainst: string[];
+  /** Its systems as the boot level ran them: the machine, and the kernel it booted. */
+  booted: BootedHost[];
+}
+
+export interface BootedHost {
+  host: string;
+  /** `slimbook-hero` or `plain`. */
+  machine: string;
+  /** What the machine is, for readers. */
+  description: string;
+  /** The kernel release it booted (`uname -r`). */
+  kernel: string;
 }
 
 export interface Report {

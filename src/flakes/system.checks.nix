@@ -22,4 +22,9 @@ in
     host = "hero";
     kernelModule = "qc71_laptop";
   };
+  # Checked after boot, on a virtual Slimbook Hero: the driver loaded.
+  "qc71_laptop is loaded after boot" = {
+    host = "hero";
+    loaded = "qc71_laptop";
+  };
 }

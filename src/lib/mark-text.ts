@@ -2,13 +2,14 @@
  * The words of a verification mark: pure functions from report data to the text readers see,
  * shared by the marks under code blocks and the verification page.
  */
-import type { BlockReport, Level, NixpkgsIdentity, Report, Status } from '../../scripts/verifier/types.ts';
+import type { BlockReport, FlakeReport, Level, NixpkgsIdentity, Report, Status } from '../../scripts/verifier/types.ts';
 
 const LEVEL_WORDS: Record<Level, string> = {
   parse: 'parsed',
   eval: 'evaluated',
   fetch: 'fetched',
   build: 'built',
+  boot: 'loaded',
 };
 
 /** What each level means, for tooltips and the verification page. */
@@ -17,6 +18,7 @@ export const LEVEL_MEANINGS: Record<Level, string> = {
   eval: 'Nix evaluated the flake this block belongs to',
   fetch: 'Nix also fetched every source the flake needs, checking its hash',
   build: 'Nix also built the derivations of the flake',
+  boot: 'each system of the flake also booted in a virtual machine, loaded its modules and ran the commands shown',
 };
 
 export function levelWord(level: Level | null): string {
@@ -48,6 +50,15 @@ export function builtAgainstText(report: Pick<Report, 'builtAgainst' | 'nixpkgs'
   if (report.builtAgainst.length === 0) return '';
   const where = report.nixpkgs.kind === 'standin' ? " (Debian's sources, configured like NixOS's) in the offline stand-in, not nixpkgs" : ` from ${nixpkgsText(report.nixpkgs)}`;
   return `built against ${report.builtAgainst.join(' and ')}${where}`;
+}
+
+/**
+ * Where a flake's systems were booted, e.g. "loaded on a virtual Slimbook Hero, Linux 6.12.118
+ * of the offline stand-in".
+ */
+export function bootedText(booted: FlakeReport['booted'], nixpkgs: NixpkgsIdentity): string {
+  const where = booted.map((b) => `${b.machine === 'slimbook-hero' ? 'a virtual Slimbook Hero' : 'a plain virtual PC'} (host ${b.host}), Linux ${b.kernel}`);
+  return `loaded on ${[...new Set(where)].join(' and ')}${nixpkgs.kind === 'standin' ? ' of the offline stand-in' : ''}`;
 }
 
 export function nixText(report: Pick<Report, 'nix'>): string {

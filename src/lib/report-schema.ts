@@ -64,6 +64,7 @@ const FlakeReport = z.object({
   notBuilt: z.array(z.object({ name: z.string(), reason: z.string() })),
   folder: z.string(),
   builtAgainst: z.array(z.string()),
+  booted: z.array(z.object({ host: z.string(), machine: z.string(), description: z.string(), kernel: z.string() })),
 });
 
 const Diagnostic = z.object({

@@ -10,7 +10,7 @@ import { flakeNameProblem, flakePathProblem } from '../../scripts/verifier/paths
 import type { Annotation } from '../../scripts/verifier/types.ts';
 
 /** Keys this project adds to the meta syntax. */
-const OWN_KEYS = ['flake', 'title', 'slot', 'skip', 'fails'] as const;
+const OWN_KEYS = ['flake', 'title', 'slot', 'skip', 'fails', 'host'] as const;
 
 /** Keys Expressive Code and its bundled plugins understand; they pass through untouched. */
 const EXPRESSIVE_CODE_KEYS = [
@@ -40,6 +40,7 @@ const EXAMPLES: Record<OwnKey, string> = {
   slot: '`slot="body"`',
   skip: '`skip="needs the hardware"`',
   fails: '`fails="attribute \'x\' missing"`',
+  host: '`host="hero"`',
 };
 const QUOTES = ['"', "'", '`'];
 
@@ -144,6 +145,7 @@ export function parseAnnotation(
   const slot = get('slot');
   const skip = get('skip');
   const fails = get('fails');
+  const host = get('host');
   // Names that become paths on disk: a block with a bad one is placed nowhere.
   const unsafe = [...defined(flake ? flakeNameProblem(flake) : undefined), ...defined(flake && file ? flakePathProblem(file) : undefined)];
   if (unsafe.length) return { annotation: unreadable, problems: [...problems, ...unsafe] };
@@ -158,9 +160,13 @@ export function parseAnnotation(
   if (!isNix) {
     if (flake !== undefined && COMMAND_LANGS.has(language)) {
       if (fails !== undefined || slot !== undefined) {
-        problems.push('Command blocks take only `flake`; `slot` and `fails` are for Nix blocks.');
+        problems.push('Command blocks take only `flake` and `host`; `slot` and `fails` are for Nix blocks.');
       }
-      return { annotation: { role: 'command', flake }, problems };
+      if (host !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(host)) {
+        problems.push(`\`host="${host}"\` is not a name of \`nixosConfigurations\`: letters, digits, \`_\` and \`-\`, starting with a letter.`);
+        return { annotation: { role: 'command', flake }, problems };
+      }
+      return { annotation: { role: 'command', flake, ...(host !== undefined ? { host } : {}) }, problems };
     }
     if (flake !== undefined) {
       problems.push(
@@ -170,6 +176,7 @@ export function parseAnnotation(
     return { annotation: { role: 'ignored' }, problems };
   }
 
+  if (host !== undefined) problems.push('`host` is for command blocks (`console`, `sh`): it runs them in that system, booted in a virtual machine.');
   // `title` alone is Expressive Code's frame title; only --strict asks for a flake with it.
   if (flake === undefined && (file === undefined || !options.strict) && slot === undefined && fails === undefined) {
     if (options.strict) {

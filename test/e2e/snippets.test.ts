@@ -14,7 +14,7 @@ import { pageUrl, siteBlocks } from './support/report.ts';
 import { VERIFY_DIR } from './support/site.ts';
 import { e2eFixture } from './support/fixture.ts';
 
-const HEADLINES = { parse: 'Parsed', eval: 'Evaluated', fetch: 'Fetched', build: 'Built' } as const;
+const HEADLINES = { parse: 'Parsed', eval: 'Evaluated', fetch: 'Fetched', build: 'Built', boot: 'Loaded' } as const;
 
 const fixture = e2eFixture();
 

@@ -60,14 +60,14 @@ function block(overrides: Partial<BlockReport> = {}): BlockReport {
 
 function writeReport(blocks: BlockReport[]): void {
   const report: Report = {
-    version: 3,
+    version: 4,
     generatedAt: '2025-01-01T00:00:00.000Z',
     command: 'npm run verify',
     nix: { version: '2.8.0', name: 'Nix 2.8.0' },
     nixpkgs: { kind: 'standin', label: 'offline stand-in test (not nixpkgs)', version: 'test' },
     levelRequested: 'eval',
     blocks,
-    flakes: [{ name: 'demo', variantOf: null, files: [], links: {}, level: 'eval', status: 'verified', checks: [], message: null, cap: null, notBuilt: [], builtAgainst: [], folder: 'demo' }],
+    flakes: [{ name: 'demo', variantOf: null, files: [], links: {}, level: 'eval', status: 'verified', checks: [], message: null, cap: null, notBuilt: [], builtAgainst: [], booted: [], folder: 'demo' }],
     diagnostics: [],
     caps: [],
     builtAgainst: [],

@@ -59,7 +59,7 @@ describe('parseAnnotation', () => {
   it('names an unknown key and suggests the likely one', () => {
     const { problems } = parseAnnotation('nix', 'flakes="simple" title="a.nix"', strict);
     expect(problems).toContain(
-      "Unknown annotation key `flakes`. Did you mean `flake`? This project's keys are `flake`, `title`, `slot`, `skip`, `fails`; Expressive Code's own keys are also allowed.",
+      "Unknown annotation key `flakes`. Did you mean `flake`? This project's keys are `flake`, `title`, `slot`, `skip`, `fails`, `host`; Expressive Code's own keys are also allowed.",
     );
   });
 
@@ -181,5 +181,18 @@ describe('parseAnnotation: titles and flake names become paths, so they stay ins
   it('checks the flake name of command blocks too', () => {
     expect(parseAnnotation('console', 'flake="../x"', strict)).toMatchObject({ annotation: { role: 'ignored' }, problems: [expect.stringMatching(/not a valid flake name/)] });
     expect(parseAnnotation('console', 'flake="nur-2"', strict)).toEqual({ annotation: { role: 'command', flake: 'nur-2' }, problems: [] });
+  });
+});
+
+describe('host, for command blocks run in a booted system', () => {
+  it('marks a console block to run in that host', () => {
+    expect(parseAnnotation('console', 'flake="simple" host="hero"', { strict: true })).toEqual({ annotation: { role: 'command', flake: 'simple', host: 'hero' }, problems: [] });
+  });
+
+  it('is refused on a nix block, and must be a host name', () => {
+    expect(parseAnnotation('nix', 'flake="simple" title="a.nix" host="hero"', { strict: true }).problems).toContain(
+      '`host` is for command blocks (`console`, `sh`): it runs them in that system, booted in a virtual machine.',
+    );
+    expect(parseAnnotation('console', 'flake="simple" host="../x"', { strict: true }).problems[0]).toMatch(/is not a name of `nixosConfigurations`/);
   });
 });

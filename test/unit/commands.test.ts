@@ -109,3 +109,32 @@ describe('normaliseOutput', () => {
     expect(normaliseOutput('\n a  \n\n b\n\n')).toBe(' a\n\n b');
   });
 });
+
+describe('outputMatches', async () => {
+  const { outputMatches } = await import('../../scripts/verifier/commands.ts');
+  it('compares outputs line by line, ignoring trailing blanks', () => {
+    expect(outputMatches('true', 'true\n')).toBe(true);
+    expect(outputMatches('true', 'false\n')).toBe(false);
+  });
+  it('takes … for any text within one line, and only within it', () => {
+    expect(outputMatches('… SMP preempt mod_unload', '6.12.118 SMP preempt mod_unload\n')).toBe(true);
+    expect(outputMatches('… SMP preempt mod_unload', '6.12.118 mod_unload\n')).toBe(false);
+    expect(outputMatches('qc71_laptop …', 'qc71_laptop 61440 0\nwmi 16384 1 qc71_laptop')).toBe(false);
+    expect(outputMatches('a.b', 'axb')).toBe(false);
+  });
+});
+
+describe('parseMachineCommandBlock', async () => {
+  const { parseMachineCommandBlock } = await import('../../scripts/verifier/commands.ts');
+  it('takes any shell line, drops a leading sudo, and keeps each output', () => {
+    const parsed = parseMachineCommandBlock('$ lsmod | grep qc71\nqc71_laptop …\n$ sudo modprobe -r qc71_laptop\n$ cat /sys/module/qc71_laptop/parameters/nolightbar\nY');
+    expect(parsed).toEqual({
+      ok: true,
+      commands: [
+        { text: 'lsmod | grep qc71', argv: [], expected: 'qc71_laptop …', offset: 0 },
+        { text: 'modprobe -r qc71_laptop', argv: [], expected: '', offset: 2 },
+        { text: 'cat /sys/module/qc71_laptop/parameters/nolightbar', argv: [], expected: 'Y', offset: 3 },
+      ],
+    });
+  });
+});

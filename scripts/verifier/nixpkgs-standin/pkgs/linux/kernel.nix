@@ -3,16 +3,16 @@
 # (`dev`, `modDirVersion`, `moduleBuildDependencies`, `commonMakeFlags`, `makeFlags`, ...).
 #
 # With `source` (Debian's linux-source tarball, which the verifier adds to the store), the
-# kernel really builds what modules need: the tree is configured for x86_64 the way NixOS
-# configures the options out-of-tree modules see, prepared with `make modules_prepare`, and
-# installed as `$dev/lib/modules/<modDirVersion>/build`, as in nixpkgs. The kernel image
-# itself is not built, so there is no Module.symvers: modpost then only warns about
-# unresolved symbols (see `hasModuleSymvers`). Without `source`, it evaluates and
-# instantiates, and its build fails saying why.
+# kernel really builds: a small configuration (`tinyconfig`, plus what a virtual machine and the
+# guide's driver need) with NixOS's values for the options that decide how an out-of-tree module
+# compiles and loads. `out` holds its bzImage, `modules` its own modules, and `dev` the tree
+# modules build against, `$dev/lib/modules/<modDirVersion>/build`, with the Module.symvers of the
+# whole build, as in nixpkgs, so modpost rejects a module that uses a symbol the kernel does not
+# export. Without `source`, it evaluates and instantiates, and its build fails saying why.
 #
 # As nixpkgs since PR 423933 (August 2025, so from 25.11), the kernel's module tree is a
 # separate `modules` output (`$modules/lib/modules/<modDirVersion>`), which NixOS puts in
-# system.modulesTree. Here it holds no modules of the kernel's own, only its `build` link.
+# system.modulesTree.
 # `kernelPatches`, `features` and `randstructSeed` are the arguments NixOS overrides (see
 # nixos/modules/system/boot/kernel.nix); patches are recorded, not applied.
 {
@@ -77,6 +77,44 @@ let
     "--enable LEDS_CLASS"
     "--enable HWMON"
     "--enable ACPI_BATTERY"
+    # What makes a module's vermagic read as on NixOS: "SMP preempt mod_unload".
+    "--enable SMP"
+    "--enable PREEMPT"
+    "--enable MODULE_UNLOAD"
+  ];
+
+  # Not in nixpkgs: the rest of a small kernel that boots in QEMU and runs the driver, on top of
+  # `tinyconfig` (the boot level's virtual machine: a serial console, an initramfs, ACPI and
+  # DMI, and the subsystems the driver registers with).
+  machineOptions = [
+    "--enable 64BIT"
+    "--enable MODULES"
+    "--enable PRINTK"
+    "--enable TTY"
+    "--enable SERIAL_8250"
+    "--enable SERIAL_8250_CONSOLE"
+    "--enable BLK_DEV_INITRD"
+    "--enable RD_GZIP"
+    "--enable BINFMT_ELF"
+    "--enable BINFMT_SCRIPT"
+    "--enable DEVTMPFS"
+    "--enable DEVTMPFS_MOUNT"
+    "--enable PROC_FS"
+    "--enable SYSFS"
+    "--enable ACPI"
+    "--enable PCI"
+    "--enable DMI"
+    "--enable DMIID"
+    "--enable X86_PLATFORM_DEVICES"
+    "--enable NEW_LEDS"
+    "--enable POWER_SUPPLY"
+    "--enable DEBUG_FS"
+    "--enable INPUT"
+    "--enable INPUT_SPARSEKMAP"
+    "--enable FUTEX"
+    "--enable MULTIUSER"
+    "--enable SHMEM"
+    "--enable TMPFS"
   ];
 
   buildable = source != null && source.version == version;
@@ -138,17 +176,20 @@ stdenv.mkDerivation (finalAttrs: {
         exit 1
       '';
 
+  inherit machineOptions;
   configurePhase = ''
     runHook preConfigure
-    make $kernelFlags defconfig
-    scripts/config $nixosOptions
+    make $kernelFlags tinyconfig
+    scripts/config $machineOptions $nixosOptions
     make $kernelFlags olddefconfig
     runHook postConfigure
   '';
 
+  # The whole kernel: its image, its modules, and Module.symvers, against which modpost checks
+  # every symbol an out-of-tree module uses, as with nixpkgs' kernels.
   buildPhase = ''
     runHook preBuild
-    make $kernelFlags -j$NIX_BUILD_CORES modules_prepare
+    make $kernelFlags -j$NIX_BUILD_CORES bzImage modules
     release="$(make -s $kernelFlags kernelrelease)"
     if [ "$release" != "${modDirVersion}" ]; then
       echo "kernel release $release is not modDirVersion ${modDirVersion}" >&2
@@ -161,6 +202,12 @@ stdenv.mkDerivation (finalAttrs: {
   # headers, scripts, the configuration and objtool), not the sources of the kernel itself.
   installPhase = ''
     runHook preInstall
+    mkdir -p $out $modules
+    cp arch/x86/boot/bzImage $out/bzImage
+    make $kernelFlags modules_install INSTALL_MOD_PATH=$modules INSTALL_MOD_STRIP=1 DEPMOD=true
+    rm -f $modules/lib/modules/${modDirVersion}/build $modules/lib/modules/${modDirVersion}/source
+    rm -f vmlinux vmlinux.* arch/x86/boot/bzImage arch/x86/boot/*.bin arch/x86/boot/compressed/vmlinux*
+    find . -type f -name '*.ko' -delete
     find . -type f \( -name '*.c' -o -name '*.o' -o -name '*.rs' -o -name '*.rst' -o -name '*.txt' \
       -o -name '*.S' -o -name '*.dts*' -o -name '*.yaml' -o -name '*.json' -o -name '*.cmd' \) \
       ! -path './scripts/*' ! -path './tools/objtool/*' -delete
@@ -172,10 +219,9 @@ stdenv.mkDerivation (finalAttrs: {
     find tools -mindepth 1 -maxdepth 1 ! -name objtool ! -name include ! -name arch ! -name lib \
       ! -name scripts ! -name build -exec rm -rf {} +
     find . -type d -empty -delete
-    mkdir -p $dev/lib/modules/${modDirVersion} $modules/lib/modules/${modDirVersion} $out
+    mkdir -p $dev/lib/modules/${modDirVersion}
     cp -a . $dev/lib/modules/${modDirVersion}/build
     ln -s $dev/lib/modules/${modDirVersion}/build $modules/lib/modules/${modDirVersion}/build
-    echo "offline stand-in: the kernel image is not built; its tree for modules is in $dev" > $out/README
     runHook postInstall
   '';
 
@@ -185,8 +231,6 @@ stdenv.mkDerivation (finalAttrs: {
       commonMakeFlags
       stdenv
       ;
-    # Set by nixpkgs' kernels; absent here, since only modules_prepare runs (see above).
-    hasModuleSymvers = false;
     baseVersion = lib.versions.pad 3 version;
     kernelOlder = lib.versionOlder version;
     kernelAtLeast = lib.versionAtLeast version;

@@ -74,13 +74,9 @@ in
           isLibre
           ;
         # As nixpkgs (PR 377327): the kernel's common flags, then its build tree.
-        kernelModuleMakeFlags =
-          kernel.commonMakeFlags
-          ++ [
-            "KBUILD_OUTPUT=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build"
-          ]
-          # Not in nixpkgs: the stand-in's kernel tree has no Module.symvers (see kernel.nix).
-          ++ lib.optional (!kernel.hasModuleSymvers) "KBUILD_MODPOST_WARN=1";
+        kernelModuleMakeFlags = kernel.commonMakeFlags ++ [
+          "KBUILD_OUTPUT=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build"
+        ];
 
         qc71_laptop = self.callPackage ../linux/qc71_laptop.nix { };
       }

@@ -40,7 +40,7 @@ let
       }
       ''
         mkdir -p $out
-        ln -s $kernel $out/kernel
+        ln -s $kernel/bzImage $out/kernel
         ln -s $kernelModules $out/kernel-modules
         ln -s $systemPath $out/sw
         echo -n "$kernelParams" > $out/kernel-params
