@@ -4,7 +4,8 @@
  * marked with a host run inside it. Needs Nix, the kernel sources, QEMU, busybox, dash and iasl
  * (scripts/setup-machine.sh installs them; CI runs it).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
@@ -87,3 +88,46 @@ describe('the guide’s driver', () => {
     expect(found.reason).toContain('WMI GUID not found');
   });
 });
+
+describe('a machine that cannot boot is the machine’s problem, never a pass', () => {
+  let bin: string | undefined;
+  afterEach(async () => {
+    if (bin) await rm(bin, { recursive: true, force: true });
+    bin = undefined;
+  });
+
+  /** A folder of programs to put first on PATH: `qemu-system-x86_64` as `script`, or none at all. */
+  async function programs(qemu: string | null): Promise<Record<string, string>> {
+    bin = await mkdtemp(join(tmpdir(), 'boot-bin-'));
+    if (qemu !== null) {
+      await writeFile(join(bin, 'qemu-system-x86_64'), `#!/bin/sh\n${qemu}\n`);
+      await chmod(join(bin, 'qemu-system-x86_64'), 0o755);
+      return { PATH: `${bin}:${process.env.PATH}` };
+    }
+    // Everything of /usr/bin but QEMU and Debian 12's Nix (/bin is /usr/bin), and the current Nix from its own folder.
+    const tools = join(bin, 'tools');
+    await mkdir(tools);
+    for (const name of await readdir('/usr/bin')) if (name !== 'qemu-system-x86_64' && !name.startsWith('nix')) await symlink(join('/usr/bin', name), join(tools, name));
+    const nixDirs = (process.env.PATH ?? '').split(':').filter((d) => d && d !== '/usr/bin' && d !== '/bin');
+    return { PATH: [tools, ...nixDirs].join(':') };
+  }
+
+  it('without QEMU, --level boot is exit 2, and the default level is build, saying why', async () => {
+    const env = await programs(null);
+    run = await runVerifier('boot', ['hello.md'], [], BOOT, env);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain('The boot level needs `qemu-system-x86_64`, not installed here');
+    await run.cleanup();
+    run = await runVerifier('boot', ['hello.md'], [], ['--offline'], env, undefined, { defaultLevel: true });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.report!.levelRequested).toBe('build');
+    expect(run.stderr).toMatch(/!!! The boot level needs `qemu-system-x86_64`[\s\S]*!!! Verifying at the build level: no system is booted\./);
+  });
+
+  it('a machine whose console says nothing is exit 2', async () => {
+    run = await runVerifier('boot', ['hello.md'], [], BOOT, await programs('exit 0'));
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/Booting `machine`: The kernel did not boot/);
+  });
+});
+

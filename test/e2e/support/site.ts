@@ -25,9 +25,9 @@ function run(command: string, args: string[]): void {
   execFileSync(command, args, { cwd: ROOT, stdio: 'inherit', env });
 }
 
-/** Builds the site into dist/ the way CI does: verify and build every snippet (offline stand-in, sources from $VERIFY_SOURCES), then astro build. */
+/** Builds the site into dist/ the way CI does: verify every snippet up to booting its systems (offline stand-in, sources from $VERIFY_SOURCES), then astro build. */
 export function buildSite(): void {
-  run('npm', ['run', 'build', '--', '--offline', '--level', 'build']);
+  run('npm', ['run', 'build', '--', '--offline', '--level', 'boot']);
 }
 
 export interface ServedSite {
