@@ -32,7 +32,8 @@ import { parseArgs } from 'node:util';
 import { promisify } from 'node:util';
 import { floor } from './bench-size.ts';
 import { defaultJobs, verify, type VerifyOptions } from './verifier/run.ts';
-import type { NixCall } from './verifier/nix.ts';
+import { spawnProcess, type NixCall } from './verifier/nix.ts';
+import { bootMachine, qemuCommand } from './verifier/vm.ts';
 
 const run = promisify(execFile);
 const SHARED_SOURCES = resolve(import.meta.dirname, '../../shared/sources');
@@ -150,6 +151,13 @@ if (build) {
   ${"build the guide's module on the default one".padEnd(width)}  ${s(build.moduleMs)}
   kernel trees / module       ${(build.kernelMs / build.moduleMs).toFixed(1)}x   (paid once, then only the module is rebuilt)
 `);
+  if (build.boot) {
+    process.stdout.write(`
+  Boot level (the guide's Hero, on a virtual Slimbook Hero, no KVM):
+  ${'boot, load qc71_laptop, power off'.padEnd(width)}  ${s(build.boot.bootMs)}
+  ${'the same, with the 7 runtime commands'.padEnd(width)}  ${s(build.boot.checksMs)}   ${ratio(build.boot.checksMs, build.boot.bareMs)} QEMU alone on the same kernel and initramfs (${s(build.boot.bareMs)})
+`);
+  }
 } else if (!values.nixpkgs) {
   process.stdout.write('\n  Build level: not measured (the guide did not build; see npm run verify -- --offline --level build).\n');
 }
@@ -217,7 +225,9 @@ async function mainJob(): Promise<{ coldMs: number; warmMs: number; astroMs: num
  * module alone (`--check` runs a builder again even though its output is in the store), and
  * the same kernel configuration and `make modules_prepare` outside Nix, on the same tarballs.
  */
-async function kernelAgainstModule(): Promise<{ kernel: string; kernelMs: number; bareKernelMs: number; moduleMs: number } | undefined> {
+async function kernelAgainstModule(): Promise<
+  { kernel: string; kernelMs: number; bareKernelMs: number; moduleMs: number; boot?: Awaited<ReturnType<typeof bootAgainstQemu>> } | undefined
+> {
   const built = await timed([], true, await mkdtemp(join(tmpdir(), 'bench-cache-')), 'build');
   const report = built.result.report;
   const ws = built.result.workspace!;
@@ -230,7 +240,7 @@ async function kernelAgainstModule(): Promise<{ kernel: string; kernelMs: number
     const kernels = await Promise.all(
       ['linuxPackages', 'linuxPackages_latest'].map(async (set) => {
         const attr = `${standin}#legacyPackages.x86_64-linux.${set}.kernel`;
-        const options = JSON.parse(await evalRaw(`${attr}.nixosOptions`, ['--apply', 'builtins.toJSON'])) as string[];
+        const options = JSON.parse(await evalRaw(attr, ['--apply', 'k: builtins.toJSON (k.machineOptions ++ k.nixosOptions)'])) as string[];
         return { drv: await evalRaw(`${attr}.drvPath`), src: await evalRaw(`${attr}.src`), options };
       }),
     );
@@ -253,23 +263,58 @@ async function kernelAgainstModule(): Promise<{ kernel: string; kernelMs: number
     for (const kernel of kernels) kernelMs += await rebuild(kernel.drv);
     let bareKernelMs = 0;
     for (const kernel of kernels) bareKernelMs += await bareKernel(kernel.src, kernel.options);
-    return { kernel: report.builtAgainst.join(', '), kernelMs, bareKernelMs, moduleMs: await rebuild(moduleDrv) };
+    const system = await evalRaw(`path:${join(ws, 'flakes/simple')}#nixosConfigurations.hero.config.system.build.toplevel`, ['--override-input', 'nixpkgs', standin]);
+    const boot = await bootAgainstQemu(system, join(ws, 'bench-boot'));
+    return { kernel: report.builtAgainst.join(', '), kernelMs, bareKernelMs, moduleMs: await rebuild(moduleDrv), ...(boot ? { boot } : {}) };
   } finally {
     await rm(ws, { recursive: true, force: true });
   }
 }
 
-/** What the stand-in's kernel.nix runs to prepare a tree, outside Nix, on the same tarball. */
+/**
+ * The boot level on the guide's Hero: a boot that loads the module, then the same with the
+ * runtime commands of Check your work and Driver options, against QEMU alone on the same kernel
+ * and initramfs.
+ */
+async function bootAgainstQemu(system: string, scratch: string) {
+  const commands = ['lsmod | grep qc71', 'uname -r', 'modinfo -F vermagic qc71_laptop', 'modinfo -p qc71_laptop', 'modprobe -r qc71_laptop', 'modprobe qc71_laptop', 'cat /sys/module/qc71_laptop/parameters/nolightbar'];
+  const boot = async (withCommands: boolean) => {
+    const started = performance.now();
+    const result = await bootMachine({
+      kernelImage: join(system, 'kernel'),
+      moduleTree: join(system, 'kernel-modules'),
+      modprobeConfig: '',
+      plan: { kernelModules: ['qc71_laptop'], commands: withCommands ? commands : [] },
+      machine: 'slimbook-hero',
+      scratch,
+      timeoutMs: 120_000,
+    });
+    if ('fault' in result) throw new Error(result.fault);
+    return performance.now() - started;
+  };
+  try {
+    const bootMs = await boot(false);
+    const checksMs = await boot(true);
+    const started = performance.now();
+    await spawnProcess(qemuCommand(join(system, 'kernel'), join(scratch, 'initrd.gz'), join(scratch, 'slimbook-hero.aml')), { timeoutMs: 120_000 });
+    return { bootMs, checksMs, bareMs: performance.now() - started };
+  } catch (error) {
+    process.stderr.write(`The boot bench failed: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** What the stand-in's kernel.nix runs to build a kernel, outside Nix, on the same tarball. */
 async function bareKernel(tarball: string, options: string[]): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-kernel-'));
   const started = performance.now();
   try {
     await run('tar', ['-xJf', tarball, '-C', dir, '--strip-components=1'], { maxBuffer: 16 << 20 });
     const make = (...args: string[]) => run('make', ['-C', dir, `-j${defaultJobs()}`, ...args], { maxBuffer: 256 << 20 });
-    await make('defconfig');
+    await make('tinyconfig');
     await run(join(dir, 'scripts/config'), ['--file', join(dir, '.config'), ...options.flatMap((o) => o.split(' '))], { maxBuffer: 16 << 20 });
     await make('olddefconfig');
-    await make('modules_prepare');
+    await make('bzImage', 'modules');
     return performance.now() - started;
   } finally {
     await rm(dir, { recursive: true, force: true });

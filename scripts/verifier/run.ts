@@ -287,7 +287,7 @@ class Run {
           return s.value;
         });
         const fault = answered.find((a) => a.answers.fault)?.answers.fault;
-        return { answered, fault, ...(fault ? {} : judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers))) };
+        return { answered, fault, ...(fault ? {} : judgeExpectedFailure(this.byId.get(blockId)!, answered.map((a) => a.answers), level)) };
       };
       let judged = await judge(false);
       if (!judged.fault && judged.problem && judged.answered.some((a) => !a.answers.eval.ok)) judged = await judge(true);

@@ -63,13 +63,13 @@ export async function bootMachine(request: BootRequest): Promise<BootResult> {
   const seen = new Set<string>();
   const unique = entries.filter((e) => !seen.has(e.path) && seen.add(e.path));
   await writeFile(initrd, gzipSync(newcArchive(unique), { level: 1 }));
-  const args = ['-machine', 'q35', '-m', '256', '-nographic', '-no-reboot', '-nic', 'none', '-kernel', request.kernelImage, '-initrd', initrd, '-append', 'console=ttyS0 panic=-1 quiet loglevel=1'];
+  let table: string | undefined;
   if (request.machine === 'slimbook-hero') {
-    const table = await compileTable(request.scratch);
-    if ('fault' in table) return table;
-    args.push(...HERO_SMBIOS.flatMap((s) => ['-smbios', s]), '-acpitable', `file=${table.aml}`);
+    const compiled = await compileTable(request.scratch);
+    if ('fault' in compiled) return compiled;
+    table = compiled.aml;
   }
-  const run = await spawnProcess(['qemu-system-x86_64', ...args], { timeoutMs: request.timeoutMs });
+  const run = await spawnProcess(qemuCommand(request.kernelImage, initrd, table), { timeoutMs: request.timeoutMs });
   const console = run.stdout;
   if (run.fault) return { fault: `QEMU: ${run.fault}` };
   if (run.timedOut) return { fault: `The virtual machine did not power off within ${Math.round(request.timeoutMs / 1000)} s. Its console ended with:\n${tail(console)}` };
@@ -77,6 +77,13 @@ export async function bootMachine(request: BootRequest): Promise<BootResult> {
   if (!reading.booted) return { fault: `The kernel did not boot (QEMU exit ${run.ok ? 0 : 'non-zero'}); its console said:\n${tail(console || run.stderr) || '(nothing)'}` };
   if (!reading.ended) return { fault: `The virtual machine stopped before its checks ended; its console ended with:\n${tail(console)}` };
   return { reading, console };
+}
+
+/** The QEMU command line of a boot: no KVM, no network, the serial console on stdout. */
+export function qemuCommand(kernelImage: string, initrd: string, acpiTable?: string): string[] {
+  const args = ['-machine', 'q35', '-m', '256', '-nographic', '-no-reboot', '-nic', 'none', '-kernel', kernelImage, '-initrd', initrd, '-append', 'console=ttyS0 panic=-1 quiet loglevel=1'];
+  if (acpiTable) args.push(...HERO_SMBIOS.flatMap((s) => ['-smbios', s]), '-acpitable', `file=${acpiTable}`);
+  return ['qemu-system-x86_64', ...args];
 }
 
 function tail(text: string): string {
