@@ -16,25 +16,10 @@ export interface ReaderCommand {
 export type CommandParse = { ok: true; commands: ReaderCommand[] } | { ok: false; offset: number; reason: string };
 
 export function parseCommandBlock(code: string): CommandParse {
-  const lines = code.split('\n');
+  const scanned = scanCommands(code, '`$ nix …`');
+  if (!scanned.ok) return scanned;
   const commands: ReaderCommand[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.startsWith('$ ')) {
-      if (commands.length === 0 && line.trim() !== '') {
-        return { ok: false, offset: i, reason: 'A command block starts with a `$ nix …` line; its output follows it.' };
-      }
-      continue;
-    }
-    let text = line.slice(2);
-    const start = i;
-    // Where each continuation line starts in `text`, to point at the line of a bad word.
-    const continued: Array<{ at: number; offset: number }> = [];
-    while (text.endsWith('\\') && i + 1 < lines.length) {
-      text = text.slice(0, -1);
-      continued.push({ at: text.length, offset: ++i });
-      text += lines[i]!.trim();
-    }
+  for (const { text, start, continued, expected } of scanned.entries) {
     const words = plainWords(text);
     if (!words) {
       return {
@@ -50,12 +35,57 @@ export function parseCommandBlock(code: string): CommandParse {
       const offset = continued.findLast((c) => c.at <= at)?.offset ?? start;
       return { ok: false, offset, reason: problem.reason };
     }
+    commands.push({ text, argv, expected, offset: start });
+  }
+  return { ok: true, commands };
+}
+
+/**
+ * A command block run inside a booted system (`host="hero"`): each `$ ` line is a shell command
+ * as the reader types it, followed by what it prints. Any shell line may be run there: the
+ * virtual machine has no network and no access to the host. A leading `sudo` is dropped, since
+ * the machine's commands run as root. Pure.
+ */
+export function parseMachineCommandBlock(code: string): CommandParse {
+  const scanned = scanCommands(code, '`$ …`');
+  if (!scanned.ok) return scanned;
+  return { ok: true, commands: scanned.entries.map(({ text, start, expected }) => ({ text: text.replace(/^sudo\s+/, ''), argv: [], expected, offset: start })) };
+}
+
+interface ScannedCommand {
+  /** The command, its continuation lines (`\\` at the end of a line) joined. */
+  text: string;
+  /** 0-based line of its `$` line. */
+  start: number;
+  /** Where each continuation line starts in `text`, to point at the line of a bad word. */
+  continued: Array<{ at: number; offset: number }>;
+  expected: string;
+}
+
+/** The `$ ` lines of a command block, each with the output lines that follow it. */
+function scanCommands(code: string, form: string): { ok: true; entries: ScannedCommand[] } | { ok: false; offset: number; reason: string } {
+  const lines = code.split('\n');
+  const entries: ScannedCommand[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.startsWith('$ ')) {
+      if (entries.length === 0 && line.trim() !== '') return { ok: false, offset: i, reason: `A command block starts with a ${form} line; its output follows it.` };
+      continue;
+    }
+    let text = line.slice(2);
+    const start = i;
+    const continued: Array<{ at: number; offset: number }> = [];
+    while (text.endsWith('\\') && i + 1 < lines.length) {
+      text = text.slice(0, -1);
+      continued.push({ at: text.length, offset: ++i });
+      text += lines[i]!.trim();
+    }
     const output: string[] = [];
     while (i + 1 < lines.length && !lines[i + 1]!.startsWith('$ ')) output.push(lines[++i]!);
-    commands.push({ text, argv, expected: normaliseOutput(output.join('\n')), offset: start });
+    entries.push({ text, start, continued, expected: normaliseOutput(output.join('\n')) });
   }
-  if (commands.length === 0) return { ok: false, offset: 0, reason: 'This command block has no `$ nix …` line.' };
-  return { ok: true, commands };
+  if (entries.length === 0) return { ok: false, offset: 0, reason: `This command block has no ${form} line.` };
+  return { ok: true, entries };
 }
 
 /** The words of a command without shell operators, expansions or unbalanced quotes; else undefined. */
@@ -120,33 +150,6 @@ export function normaliseOutput(text: string): string {
     .map((l) => l.trimEnd())
     .join('\n')
     .replace(/^\n+|\n+$/g, '');
-}
-
-/**
- * A command block run inside a booted system (`host="hero"`): each `$ ` line is a shell command
- * as the reader types it, followed by what it prints. Any shell line may be run there: the
- * virtual machine has no network and no access to the host. A leading `sudo` is dropped, since
- * the machine's commands run as root. Pure.
- */
-export function parseMachineCommandBlock(code: string): CommandParse {
-  const lines = code.split('\n');
-  const commands: ReaderCommand[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.startsWith('$ ')) {
-      if (commands.length === 0 && line.trim() !== '') return { ok: false, offset: i, reason: 'A command block starts with a `$ …` line; its output follows it.' };
-      continue;
-    }
-    const start = i;
-    let text = line.slice(2);
-    while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i]!.trim()}`;
-    const output: string[] = [];
-    while (i + 1 < lines.length && !lines[i + 1]!.startsWith('$ ')) output.push(lines[++i]!);
-    const run = text.replace(/^sudo\s+/, '');
-    commands.push({ text: run, argv: [], expected: normaliseOutput(output.join('\n')), offset: start });
-  }
-  if (commands.length === 0) return { ok: false, offset: 0, reason: 'This command block has no `$ …` line.' };
-  return { ok: true, commands };
 }
 
 /**
