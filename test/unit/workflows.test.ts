@@ -262,6 +262,10 @@ describe("CI runs the README's commands", () => {
     expect(runs(build)).toContain('npm ci --no-audit --no-fund');
   });
 
+  it('the build job installs what the boot level needs, so that it boots the systems of real nixpkgs', () => {
+    expect(runs(jobOf('ci.yml', 'build')).join('\n')).toMatch(/apt-get install .*qemu-system-x86 busybox-static acpica-tools/);
+  });
+
   it('the verification report is uploaded, and the NUR flake is checked on the verified nixpkgs', () => {
     const build = jobOf('ci.yml', 'build')!;
     const upload = build.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
