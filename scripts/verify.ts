@@ -46,8 +46,8 @@ Options:
   --out DIR          write every assembled flake there, as evaluated
   --jobs N           flakes evaluated at once (default: ${defaultJobs()})
   --timeout SECONDS  per Nix call (default: 300)
-  --memory-limit MIB memory per Nix call, past which it is stopped (default: the
-                     machine's memory shared by the jobs, plus one)
+  --memory-limit MIB memory per Nix call, past which it is stopped (default: three
+                     quarters of the machine's memory, shared by the jobs)
   --sources DIR      a source mirror: upstream trees as OWNER-REPO-REV.tar.gz, used when
                      a source cannot be fetched (default: $VERIFY_SOURCES)
   --kernel-source FILE
@@ -293,8 +293,9 @@ async function mergeCommand(files: string[], report: string | undefined, log: (s
 }
 
 /** The machine's memory shared by the jobs and one more (the Node process, the builds). */
-function defaultMemoryLimitMiB(jobs: number): number {
-  return Math.floor(totalmem() / 2 ** 20 / (jobs + 1));
+/** Each job's share of three quarters of the machine's memory: all jobs together leave a quarter free. */
+export function defaultMemoryLimitMiB(jobs: number, totalBytes = totalmem()): number {
+  return Math.floor((0.75 * totalBytes) / 2 ** 20 / jobs);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -58,6 +58,20 @@ export function assemble(blocks: readonly Block[], glue: readonly GlueFlake[]): 
         diagnostics.push(duplicateTarget(block, annotation.target, existing));
         continue;
       }
+      // A path through a file (`configuration.nix/x.nix`), or a file where a folder is.
+      const file = annotation.target.file;
+      const clash = [...s.files.keys()].find((other) => file.startsWith(`${other}/`) || other.startsWith(`${file}/`));
+      if (clash) {
+        diagnostics.push({
+          reason: `\`${file}\` of flake \`${annotation.target.flake}\` cannot be: \`${clash}\` is ${file.startsWith(`${clash}/`) ? 'a file, not a folder' : 'in a folder of that name'}. Give this block another \`title\`.`,
+          file: block.page,
+          place: block.start,
+          ruleId: 'assembly',
+          blockId: block.id,
+          fatal: true,
+        });
+        continue;
+      }
       s.files.set(annotation.target.file, { kind: 'block', block });
     } else if (annotation.role === 'fragment') {
       const key = `${annotation.target.file}#${annotation.target.slot}`;

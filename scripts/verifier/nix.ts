@@ -75,6 +75,10 @@ export function nixEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const keep = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TZ|LANG|LC_[A-Z]+|XDG_(CONFIG|CACHE|DATA|STATE)_HOME|XDG_CONFIG_DIRS|SSL_CERT_FILE|NIX_SSL_CERT_FILE|NIX_CONFIG|NIX_CONF_DIR|NIX_USER_CONF_FILES|NIX_REMOTE|NIX_DAEMON_SOCKET_PATH|NIX_STORE_DIR|NIX_STATE_DIR|NIX_LOG_DIR|NIX_DATA_DIR|(http|https|ftp|all|no)_proxy|(HTTP|HTTPS|FTP|ALL|NO)_PROXY)$/;
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined && keep.test(key)) out[key] = value;
+  // Nix builds in a folder under TMPDIR, and kbuild cannot build in a path with a space (Nix's
+  // sandbox gives builds `/build`): a TMPDIR with other characters than these is not passed on,
+  // so builds go to /tmp, and the machine's TMPDIR never changes a result.
+  if (out.TMPDIR !== undefined && !/^\/[A-Za-z0-9/._+-]*$/.test(out.TMPDIR)) delete out.TMPDIR;
   return out;
 }
 

@@ -3,7 +3,8 @@
  * compiled against the stand-in's Linux tree, which is built from Debian's linux-source.
  * Needs Nix and the kernel source (CI installs both).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
@@ -98,6 +99,21 @@ describe('a kernel module at the build level', () => {
         reason: expect.stringMatching(/^The system's module tree, `kernel-modules`, does not build; the log ends with:\n.*collision between `\/nix\/store\/[0-9a-z]{32}-hello-twin-1\.0\/lib\/modules\/6\.12\.\d+\/extra\/hello\.ko'/s),
       }),
     ]);
+  });
+
+  it('builds in a folder kbuild can use when TMPDIR has a space: the machine never changes a result', async () => {
+    const odd = await mkdtemp(join(tmpdir(), 'odd tmp #1-'));
+    try {
+      // A module no store holds yet, so that it is built now, not found built.
+      run = await runVerifier('build', ['module.md'], [], BUILD, { TMPDIR: odd }, async (dir) => {
+        const file = join(dir, 'flakes/hello/src/hello.c');
+        await writeFile(file, `${await readFile(file, 'utf8')}// ${Date.now()}-${Math.random()}\n`);
+      });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.report!.flakes[0]).toMatchObject({ level: 'build', status: 'verified' });
+    } finally {
+      await rm(odd, { recursive: true, force: true });
+    }
   });
 
   it('holds an expected build failure to its message', async () => {

@@ -84,6 +84,15 @@ describe('assemble', () => {
     expect(copy.origins[2]).toEqual({ kind: 'block', blockId: 'guide.md:16', page: 'guide.md', line: 17, columnOffset: -2 });
   });
 
+  it('rejects a title through a file, or a file where a folder is, at the block (not EISDIR later)', () => {
+    const through = extractBlocks('t.md', '```nix flake="a" title="configuration.nix"\n1\n```\n\n```nix flake="a" title="configuration.nix/x.nix"\n2\n```\n', { strict: true }).blocks;
+    expect(assemble(through, []).diagnostics).toEqual([
+      expect.objectContaining({ file: 't.md', place: { line: 5, column: 1 }, ruleId: 'assembly', fatal: true, reason: '`configuration.nix/x.nix` of flake `a` cannot be: `configuration.nix` is a file, not a folder. Give this block another `title`.' }),
+    ]);
+    const over = extractBlocks('t.md', '```nix flake="a" title="pkgs/x.nix"\n1\n```\n\n```nix flake="a" title="pkgs"\n2\n```\n', { strict: true }).blocks;
+    expect(assemble(over, []).diagnostics).toEqual([expect.objectContaining({ place: { line: 5, column: 1 }, reason: '`pkgs` of flake `a` cannot be: `pkgs/x.nix` is in a folder of that name. Give this block another `title`.' })]);
+  });
+
   it('rejects two sources for one file', () => {
     const twice = extractBlocks('t.md', '```nix flake="a" title="x.nix"\n1\n```\n\n```nix flake="a" title="x.nix"\n2\n```\n', {
       strict: true,

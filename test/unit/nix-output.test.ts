@@ -179,6 +179,11 @@ describe('the environment Nix runs in', async () => {
     });
     expect(env).toEqual({ PATH: '/usr/bin', HOME: '/root', NIX_CONFIG: 'sandbox = false', https_proxy: 'http://proxy' });
   });
+
+  it('keeps a TMPDIR that builds can use, and drops one with a space, where kbuild fails', () => {
+    expect(nixEnvironment({ TMPDIR: '/var/tmp/ci-1.2_x' })).toEqual({ TMPDIR: '/var/tmp/ci-1.2_x' });
+    expect(nixEnvironment({ TMPDIR: '/tmp/my builds #1' })).toEqual({});
+  });
 });
 
 describe('describeNixVersion', async () => {

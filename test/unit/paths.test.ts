@@ -32,3 +32,12 @@ describe('writeTree', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 });
+
+describe('the default memory cap', async () => {
+  const { defaultMemoryLimitMiB } = await import('../../scripts/verify.ts');
+  it('leaves a quarter of the machine free, however many jobs run', () => {
+    const total = 24 * 2 ** 30;
+    for (const jobs of [1, 2, 8]) expect(jobs * defaultMemoryLimitMiB(jobs, total)).toBeLessThanOrEqual(0.75 * 24 * 1024);
+    expect(defaultMemoryLimitMiB(2, total)).toBe(9216);
+  });
+});
