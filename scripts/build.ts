@@ -10,15 +10,18 @@
 import { resolve } from 'node:path';
 import { $ } from 'zx';
 import { main as verify } from './verify.ts';
+import { runProgram } from './verifier/program.ts';
 
 export const VERIFY_DIR = '.verify';
 
 const root = resolve(import.meta.dirname, '..');
-// See scripts/verify.ts: a deprecation warning from zx's process-tree lookup.
-process.noDeprecation = true;
-const code = await verify(['--report', `${VERIFY_DIR}/report.json`, '--out', `${VERIFY_DIR}/flakes`, ...process.argv.slice(2)]);
-if (code !== 0) {
-  process.stderr.write(`\nThe site was not built: verification failed (exit ${code}).\n`);
-  process.exit(code);
-}
-await $({ cwd: root, stdio: 'inherit' })`astro build`;
+// As `npm run verify`: an interrupt stops Nix and the virtual machines, and removes the scratch folders.
+await runProgram(async () => {
+  const code = await verify(['--report', `${VERIFY_DIR}/report.json`, '--out', `${VERIFY_DIR}/flakes`, ...process.argv.slice(2)]);
+  if (code !== 0) {
+    process.stderr.write(`\nThe site was not built: verification failed (exit ${code}).\n`);
+    return code;
+  }
+  await $({ cwd: root, stdio: 'inherit' })`astro build`;
+  return 0;
+});

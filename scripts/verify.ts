@@ -15,7 +15,6 @@ import { pathToFileURL } from 'node:url';
 import { formatDiagnostic, formatSummary } from './verifier/format.ts';
 import { defaultJobs, verify, type VerifyResult } from './verifier/run.ts';
 import { LEVELS, REPORT_VERSION, type AssembledFlake, type Level, type NixpkgsIdentity, type Report } from './verifier/types.ts';
-import { removeWorkspacesSync } from './verifier/workspace.ts';
 import { OutDirRefused, outDirProblem, writeFileAtomically, writeOutDir } from './verifier/out-dir.ts';
 import { displayPath } from './verifier/glue.ts';
 import { findPages } from './verifier/pages.ts';
@@ -299,38 +298,6 @@ export function defaultMemoryLimitMiB(jobs: number, totalBytes = totalmem()): nu
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // zx's process-tree lookup, used to stop a Nix call that runs past --timeout, trips a Node
-  // deprecation warning (DEP0190) that says nothing about this program.
-  process.noDeprecation = true;
-  // Every way out stops the Nix calls still running and removes the scratch folders: both
-  // calls are synchronous, idempotent and never throw, so they are safe from any handler.
-  const { killRunningSync } = await import('./verifier/nix.ts');
-  const cleanUp = () => {
-    killRunningSync();
-    removeWorkspacesSync();
-  };
-  const exit = (code: number): never => {
-    cleanUp();
-    return process.exit(code);
-  };
-  // Anything main did not turn into a diagnostic is an environment problem: one line, exit 2.
-  const fail = (error: unknown) => {
-    cleanUp();
-    const message = error instanceof Error ? error.message : String(error);
-    // A full disk is most often the temporary folder, where every scratch folder goes.
-    const full = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC';
-    const hint = full ? `\nA disk is full. Scratch folders go to TMPDIR (\`${process.env.TMPDIR || '/tmp'}\`): free some space there, or set TMPDIR to a folder with space.` : '';
-    process.stderr.write(`error: ${message}${hint}\n`);
-    if (process.env.VERIFY_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    exit(2);
-  };
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => exit(code));
-  process.on('uncaughtException', fail);
-  process.on('unhandledRejection', fail);
-  process.on('exit', cleanUp);
-  try {
-    exit(await main(process.argv.slice(2)));
-  } catch (error) {
-    fail(error);
-  }
+  const { runProgram } = await import('./verifier/program.ts');
+  await runProgram(() => main(process.argv.slice(2)));
 }

@@ -50,10 +50,13 @@ export interface Started {
   hasEnded(): boolean;
 }
 
-/** The verifier's command line on the fixture's two pages, offline, as a child process. */
-export function startVerifier(box: Sandbox, args: string[], env: Record<string, string> = {}): Started {
+/**
+ * The verifier's command line on the fixture's two pages, offline, as a child process; or, with
+ * `script` set to `scripts/build.ts`, the main job (run in the sandbox, where it writes `.verify/`).
+ */
+export function startVerifier(box: Sandbox, args: string[], env: Record<string, string> = {}, script = 'scripts/verify.ts'): Started {
   const argv = [
-    join(ROOT, 'scripts/verify.ts'),
+    join(ROOT, script),
     '--strict',
     '--quiet',
     '--offline',
@@ -66,7 +69,8 @@ export function startVerifier(box: Sandbox, args: string[], env: Record<string, 
     join(box.fixture, 'pages/nur.mdx'),
   ];
   const started = performance.now();
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...NIX_ENV, TMPDIR: box.tmp, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const cwd = script === 'scripts/verify.ts' ? ROOT : box.root;
+  const child = spawn(process.execPath, argv, { cwd, env: { ...NIX_ENV, TMPDIR: box.tmp, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let over = false;
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));

@@ -191,6 +191,21 @@ describe('a signal at a point of a cold run', () => {
   });
 });
 
+describe('the main job, npm run build', () => {
+  it('SIGINT while Nix evaluates: it stops at once, and leaves no Nix running and no scratch folder', async () => {
+    box = await sandbox();
+    const b = box;
+    const bin = await fakeNix(b.root, `case " $* " in *" eval --json "*) sleep 3 ;; esac\nexec ${REAL_NIX} "$@"`);
+    const run = startVerifier(b, ['--cache', join(b.root, 'cache')], { PATH: `${bin}:${process.env.PATH}` }, 'scripts/build.ts');
+    const there = await waitFor(async () => (await processesWith(b.root)).some((l) => / eval --json /.test(l)), 60_000);
+    expect(there, 'Nix never evaluated a flake').toBe(true);
+    process.kill(run.pid, 'SIGINT');
+    const { code, stderr } = await run.ended;
+    expect(code, stderr).toBe(130);
+    await expectNothingLeft(b);
+  });
+});
+
 describe('two runs at once on one checkout', () => {
   it('share a cache and agree', async () => {
     box = await sandbox();
