@@ -363,6 +363,11 @@ export async function realise(nix: NixRunner, drvPaths: readonly string[]): Prom
   return run(nix, ['nix-store', '--realise', ...(nix.realiseFlags ?? []), ...drvPaths], { long: true });
 }
 
+/** Builds a derivation again although the store has it (`--check`): for a fixed-output one, a fetch whose result must have its declared hash. */
+export async function realiseAgain(nix: NixRunner, drvPath: string): Promise<NixResult> {
+  return run(nix, ['nix-store', '--realise', '--check', ...(nix.realiseFlags ?? []), drvPath], { long: true });
+}
+
 /** Every store path the derivations need, themselves included (`nix-store --query --requisites`). */
 export async function requisites(nix: NixRunner, drvPaths: readonly string[]): Promise<{ paths: string[]; fault?: string }> {
   const result = await run(nix, ['nix-store', '--query', '--requisites', ...drvPaths]);

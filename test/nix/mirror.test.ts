@@ -90,6 +90,36 @@ describe('sources from the mirror', () => {
     expect(run.report!.blocks[0]).toMatchObject({ status: 'failed' });
   });
 
+  it('a rev moved while the hash stayed fails at the hash, though the store holds the old tree', async () => {
+    const old = await makeTree();
+    // The old rev, verified: the store now holds its tree, found by its hash alone.
+    run = await fetchWith(old, old.hash, ['--level', 'fetch', '--sources', old.mirror]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    await run.cleanup();
+    // The page moves `rev` to another commit and keeps the old `hash`: a fresh machine gets a
+    // hash mismatch, and so must the verifier, whatever its store holds.
+    const moved = await makeTree();
+    run = await fetchWith(moved, old.hash, ['--level', 'fetch', '--sources', moved.mirror]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const line = await run.lineOf('fetch.md', `hash = "${old.hash}"`);
+    const found = run.report!.diagnostics.find((d) => d.place?.line === line);
+    expect(found, run.stderr).toBeDefined();
+    expect(found!.reason).toContain(`specified: ${old.hash}`);
+    expect(found!.reason).toContain(`got: ${moved.hash}`);
+  });
+
+  it('a stored source that neither a fetch nor the mirror can give again is not checked here, never passed', async () => {
+    const tree = await makeTree();
+    run = await fetchWith(tree, tree.hash, ['--level', 'fetch', '--sources', tree.mirror]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    await run.cleanup();
+    const empty = await mkdtemp(join(tmpdir(), 'mirror-empty-'));
+    scratch.push(empty);
+    run = await fetchWith(tree, tree.hash, ['--level', 'fetch', '--sources', empty], { CI: 'true' });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain('is in the store, and could not be fetched again to check that it is what `rev` names');
+  });
+
   it('a source with no mirror and no network is an environment problem in CI (exit 2)', async () => {
     const tree = await makeTree();
     const empty = await mkdtemp(join(tmpdir(), 'mirror-empty-'));
