@@ -108,6 +108,20 @@ describe('zero-config mode', () => {
     ]);
     expect(run.report!.nixpkgs.kind).toBe('none');
   });
+
+  it('reports a page whose Markdown is broken as a finding at its line, and checks every other page', async () => {
+    run = await runVerifier('lint', ['quoted.md', 'notes.md'], [], []);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const fence = await run.lineOf('quoted.md', '> ```nix');
+    expect(run.report!.diagnostics).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: run.pagePath('quoted.md'), place: { line: fence, column: 3 }, ruleId: 'markdown', reason: expect.stringMatching(/^This code fence is never closed/) }),
+        expect.objectContaining({ file: run.pagePath('notes.md'), place: { line: await run.lineOf('notes.md', '};'), column: 1 }, ruleId: 'parse' }),
+      ]),
+    );
+    // The other page's blocks were checked, and so was the quoted page's last block.
+    expect(run.report!.blocks.filter((b) => b.page.endsWith('notes.md')).map((b) => b.status)).toEqual(['verified', 'verified', 'failed']);
+  });
 });
 
 describe('--level parse', () => {
