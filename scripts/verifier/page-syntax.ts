@@ -29,9 +29,18 @@ export function frontmatterProblem(page: string, text: string): Diagnostic | und
     // The parsers count from the end of the opening `---`: line 0 (YAML) or 1 (TOML) is its line.
     const start = { line: before.length, column: before.at(-1)!.length + 1 };
     const at = failure.mark ? { line: failure.mark.line, column: failure.mark.column + 1 } : failure.line ? { line: failure.line - 1, column: failure.column ?? 1 } : undefined;
-    const place: Point = at ? { line: start.line + at.line, column: at.line === 0 ? start.column + at.column - 1 : at.column } : { line: start.line, column: 1 };
+    let place: Point = at ? { line: start.line + at.line, column: at.line === 0 ? start.column + at.column - 1 : at.column } : { line: start.line, column: 1 };
     const kind = fence.endsWith('+++') ? 'TOML' : 'YAML';
     const detail = (failure.reason ?? failure.message ?? String(error)).split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+    // A quote that is never closed is found only at the end of the frontmatter: the mistake is
+    // where the quoted value starts, the first line with an odd number of that quote.
+    const quote = /within a (double|single) quoted scalar/.exec(detail)?.[1];
+    if (quote) {
+      const mark = quote === 'double' ? '"' : "'";
+      const lines = text.split('\n');
+      const opened = lines.findIndex((line, i) => i + 1 > start.line && i + 1 < place.line && (line.split(mark).length - 1) % 2 === 1);
+      if (opened !== -1) place = { line: opened + 1, column: lines[opened]!.indexOf(mark) + 1 };
+    }
     return {
       reason: `The frontmatter is not valid ${kind}: ${detail}. The site cannot build this page until it is fixed.`,
       file: page,
