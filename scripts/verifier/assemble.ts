@@ -193,7 +193,7 @@ function fillTemplate(
         reason: `Slot \`${slot.name}\` of \`${glue.path}\` is not filled by any block. Add a block with \`slot="${slot.name}"\`, or remove the slot line.`,
         file: glue.source,
         place: { line: index + 1, column: slot.indent!.length + 1 },
-        ruleId: 'assembly',
+        ruleId: 'unfilled-slot',
         fatal: true,
       });
     }

@@ -14,6 +14,8 @@ import type { Block, Diagnostic } from './types.ts';
 export interface Extraction {
   blocks: Block[];
   diagnostics: Diagnostic[];
+  /** The page could not be parsed at all: its blocks are unknown, not absent. */
+  unparsed?: true;
 }
 
 /**
@@ -42,7 +44,7 @@ export function extractBlocks(page: string, source: string, options: { strict: b
   try {
     tree = processor.runSync(processor.parse(file), file);
   } catch (error) {
-    return { blocks: [], diagnostics: [...diagnostics, syntaxProblem(page, error)] };
+    return { blocks: [], diagnostics: [...diagnostics, syntaxProblem(page, error)], unparsed: true };
   }
 
   const blocks: Block[] = [];

@@ -465,12 +465,14 @@ async function readInputs(options: VerifyOptions, cacheWarning: (message: string
   const blocks: Block[] = [];
   const diagnostics: Diagnostic[] = [];
   const code = verifierHash();
+  let unparsed = false;
   for (const { page, read, extraction } of await extractPages(options, code, cacheWarning)) {
     if ('problem' in read) {
       diagnostics.push({ reason: read.problem, file: page, ...(read.place ? { place: read.place } : {}), ruleId: 'input', fatal: true });
       continue;
     }
     sources.set(page, read.text);
+    if (extraction!.unparsed) unparsed = true;
     blocks.push(...extraction!.blocks);
     // Linting anyone's docs (not strict): a page whose Markdown is broken is a finding in the
     // docs, at its line, and every other page is still checked. The guide's own pages must parse.
@@ -488,7 +490,8 @@ async function readInputs(options: VerifyOptions, cacheWarning: (message: string
     }
   }
   const assembly = assemble(blocks, glue);
-  diagnostics.push(...assembly.diagnostics, ...commandBlockProblems(blocks));
+  // A page that could not be parsed fills none of its slots: one cause, said once, at the page.
+  diagnostics.push(...assembly.diagnostics.filter((d) => !(unparsed && d.ruleId === 'unfilled-slot')), ...commandBlockProblems(blocks));
   if (!diagnostics.some((d) => d.fatal)) diagnostics.push(...flakeProblems(assembly.flakes, blocks));
   return { code, sources, blocks, diagnostics, assembly };
 }

@@ -132,6 +132,8 @@ describe("mistakes in the page's own syntax", () => {
     await expectProblemAt(r, 'simple.mdx', '<Aside type="tip">', 'markdown', 'The page could not be parsed: Expected a closing tag for `<Aside>`');
     const line = await r.lineOf('simple.mdx', '<Aside type="tip">');
     expect(r.stderr).toContain(`> ${line} | <Aside type="tip">`);
+    // One cause, one diagnostic: the slots the page fills are not reported as empty too.
+    expect(r.stderr).not.toContain('is not filled by any block');
   });
 });
 
