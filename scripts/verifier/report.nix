@@ -82,10 +82,25 @@ let
         type = typeOf value;
         holds = value == true;
       };
-  # What `nix flake check` checks, as in Nix's own flake checker: every check, package and
-  # overlay of the system, and the overlays the NUR layout exposes under legacyPackages.
+  # What `nix flake check` checks, after Nix's own checker (src/nix/flake.cc, CmdFlakeCheck):
+  # `checks`, `packages`, `devShells` and `formatter` of a system hold derivations
+  # (checkDerivation), `apps` apps (checkApp: `type = "app"` and a `program`), `overlays`
+  # overlays (checkOverlay), `nixosModules` modules, `nixosConfigurations` NixOS systems
+  # (checkNixOSConfiguration: `config.system.build.toplevel` is a derivation) and `templates`
+  # templates (checkTemplate: a `path` and a `description`); `legacyPackages` may hold
+  # anything, and the overlays the NUR layout exposes there are checked as overlays too.
   outputsOf = name: if flake ? ${name} && hasAttr system flake.${name} then flake.${name}.${system} else { };
   isOverlay = value: builtins.isFunction value && builtins.isFunction (value null);
+  each =
+    prefix: set: test: expected:
+    map (name: {
+      output = "${prefix}${name}";
+      ok = test set.${name};
+      inherit expected;
+    }) (builtins.attrNames set);
+  perSystem =
+    name: test: expected:
+    each "${name}.${system}." (outputsOf name) test expected;
   overlaysAt =
     prefix: set:
     map (name: {
@@ -96,11 +111,30 @@ let
   schema =
     overlaysAt "overlays." (flake.overlays or { })
     ++ overlaysAt "legacyPackages.${system}.overlays." ((outputsOf "legacyPackages").overlays or { })
-    ++ map (name: {
-      output = "checks.${system}.${name}";
-      ok = isDerivation (outputsOf "checks").${name};
-      expected = "a derivation";
-    }) (builtins.attrNames (outputsOf "checks"))
+    ++ perSystem "checks" isDerivation "a derivation"
+    ++ perSystem "packages" isDerivation "a derivation (a set of packages belongs in `legacyPackages`)"
+    ++ perSystem "devShells" isDerivation "a derivation"
+    ++ perSystem "apps" (
+      app: builtins.isAttrs app && (app.type or null) == "app" && app ? program
+    ) "an app, `{ type = \"app\"; program = \"…\"; }`"
+    ++ (
+      if flake ? formatter && hasAttr system flake.formatter then
+        [
+          {
+            output = "formatter.${system}";
+            ok = isDerivation flake.formatter.${system};
+            expected = "a derivation";
+          }
+        ]
+      else
+        [ ]
+    )
+    ++ each "nixosConfigurations." nixos (
+      host: builtins.isAttrs host && host ? config && isDerivation (host.config.system.build.toplevel or null)
+    ) "a NixOS system, such as `nixpkgs.lib.nixosSystem` gives"
+    ++ each "templates." (flake.templates or { }) (
+      template: builtins.isAttrs template && template ? path && builtins.isString (template.description or null)
+    ) "a template, `{ path = ./…; description = \"…\"; }`"
     ++ map (name: {
       output = "nixosModules.${name}";
       ok =

@@ -44,9 +44,19 @@ describe('every output of a flake', () => {
     await expectDriftAt(run, 'overlays = import ./overlays // {', /`overlays.broken` is not an overlay, a function `final: prev: \{ … \}`/);
   });
 
-  it('a NUR flake that exports packages instead of legacyPackages breaks the claim the guide makes', async () => {
+  it('a NUR flake that exports packages instead of legacyPackages: what nix flake check rejects, at the output, and the claim', async () => {
     run = await outputs([{ page: 'nur.md', from: '      legacyPackages = forAllSystems', to: '      packages = forAllSystems' }]);
-    expect(run.exitCode, run.stderr).toBe(1);
+    await expectDriftAt(run, '      packages = forAllSystems', /^The flake output `packages\.x86_64-linux\.overlays` is not a derivation \(a set of packages belongs in `legacyPackages`\), so `nix flake check` rejects it/);
     expect(run.stderr).toContain('Check failed: "legacyPackages exposes the linux-packages overlay" does not hold.');
+  });
+
+  it.each([
+    ['an app without its program', '      checks = forAllSystems', '      apps.x86_64-linux.hello = { type = "app"; };\n\n      checks = forAllSystems', /`apps\.x86_64-linux\.hello` is not an app/],
+    ['a devShell that is a set', '      checks = forAllSystems', '      devShells.x86_64-linux.default = { };\n\n      checks = forAllSystems', /`devShells\.x86_64-linux\.default` is not a derivation/],
+    ['a template without a description', '      checks = forAllSystems', '      templates.module = { path = ./.; };\n\n      checks = forAllSystems', /`templates\.module` is not a template/],
+  ])('%s, as nix flake check rejects it', async (_kind, from, to, reason) => {
+    run = await outputs([{ page: 'nur.md', from, to }]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.report!.diagnostics.map((d) => d.reason)).toContainEqual(expect.stringMatching(reason));
   });
 });
