@@ -198,13 +198,37 @@ export function diagnoseNixError(
   // Positions outside the guide (nixpkgs, the verifier's wrapper) help only when nothing else does.
   const unmapped = primary ? [] : mapped.filter((x) => !x.m).map((x) => `in ${x.p.path}:${x.p.line}:${x.p.column}`);
   return {
-    reason: error.message,
+    reason: pagePaths(error.message, index),
     file: where.file,
     ...(where.place ? { place: where.place } : {}),
     ruleId,
     ...(where.blockId ? { blockId: where.blockId } : {}),
     ...(notes.length || unmapped.length ? { notes: [...new Set([...notes, ...unmapped.slice(0, 3)])] } : {}),
   };
+}
+
+/**
+ * A message with the places it names in the flakes (`already defined at /nix/store/…-source/
+ * flake.nix:12:5`, ``In `/nix/store/…-source/configuration.nix'``) told as the reader knows
+ * them: a page and its line, or a glue file; never a scratch or store path. Pure.
+ */
+export function pagePaths(message: string, index: SourceIndex): string {
+  let text = message;
+  for (const [root, flake] of index.roots) {
+    const pattern = new RegExp(`${escapeRegExp(root)}/([^\\s'’"\`:]+)(?::(\\d+)(?::(\\d+))?)?`, 'g');
+    text = text.replace(pattern, (_whole, path: string, line?: string, column?: string) => {
+      const file = flake.files.find((f) => f.path === path);
+      if (!file) return path;
+      if (line) {
+        const mapped = mapPosition({ path: `${root}/${path}`, line: Number(line), column: Number(column ?? 1) }, index);
+        if (mapped) return `${mapped.file}:${mapped.place.line}${column ? `:${mapped.place.column}` : ''}`;
+      }
+      // The whole file: the page of its one block, or its glue file; else its path in the flake.
+      const sources = [...new Set(file.origins.map((o) => (o.kind === 'glue' ? o.path : o.page)))];
+      return sources.length === 1 ? sources[0]! : path;
+    });
+  }
+  return text;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   diagnoseNixError,
   missingPathReferences,
   optionDefinitions,
+  pagePaths,
   parseNixError,
   type SourceIndex,
 } from '../../scripts/verifier/nix-output.ts';
@@ -94,7 +95,8 @@ describe('diagnoseNixError', () => {
 
   it('finds the line that defines a NixOS option Nix names without a line', () => {
     expect(diagnoseNixError(recorded('nix-2.8-option'), index, fallback, 'eval')).toMatchObject({
-      reason: "The option `boot.extraModulePackage' does not exist. Definition values:\n- In `/nix/store/k14jqr5dc1diz80mg48kbb63w5fc98y8-source/b.nix'",
+      // The file as the reader knows it, never its store path.
+      reason: "The option `boot.extraModulePackage' does not exist. Definition values:\n- In `b.nix'",
       file: 'page.mdx',
       place: { line: 21, column: 1 },
       blockId: 'page.mdx:20',
@@ -116,6 +118,14 @@ describe('optionDefinitions', () => {
   it('prefers the longest matching suffix of the option path', () => {
     const message = "The option `boot.extraModulePackage' does not exist. Definition values:\n- In `" + STORE + "/b.nix'";
     expect(optionDefinitions(message, index)).toEqual([{ path: `${STORE}/b.nix`, line: 3, column: 3 }]);
+  });
+});
+
+describe('pagePaths', () => {
+  it('tells a second place a message names as its page line, and a whole file as its page or glue file', () => {
+    expect(pagePaths(`attribute 'y' already defined at ${STORE}/b.nix:5:3`, index)).toBe("attribute 'y' already defined at page.mdx:23:1");
+    expect(pagePaths(`In \`${STORE}/b.nix'`, index)).toBe("In `b.nix'");
+    expect(pagePaths('nothing to map at /nix/store/other-source/x.nix:1:1', index)).toBe('nothing to map at /nix/store/other-source/x.nix:1:1');
   });
 });
 
