@@ -17,6 +17,14 @@ export interface BuildError {
   tail: string[];
 }
 
+/**
+ * The phase a build failed in: the last one the log says it ran (`Running phase: patchPhase`,
+ * the generic builder's words since nixpkgs 24.05). Pure.
+ */
+export function failedPhase(log: string): string | undefined {
+  return [...stripAnsi(log).matchAll(/^Running phase: (\w+)$/gm)].at(-1)?.[1];
+}
+
 export function buildErrors(log: string, max = 3): BuildError {
   const lines = stripAnsi(log).split('\n');
   const errors: string[] = [];

@@ -2,7 +2,7 @@
  * Judging Nix's answers: diagnostics at the page and line, and the level each flake reached.
  * Pure.
  */
-import { buildErrors } from './build-log.ts';
+import { buildErrors, failedPhase } from './build-log.ts';
 import { compareVersions } from './kernel-modules.ts';
 import { MACHINES } from './vm.ts';
 import { normaliseOutput, outputMatches } from './commands.ts';
@@ -376,7 +376,8 @@ function buildProblem(answers: FlakeAnswers, report: EvalReport, flake: Assemble
   const drvPath = answers.buildLog?.drvPath;
   const pkg = packagesOf(report).find((p) => p.drvPath === drvPath);
   const log = answers.buildLog ? buildErrors(answers.buildLog.log) : undefined;
-  const where = pkg ? packageAt(pkg, index) : undefined;
+  const phase = answers.buildLog ? failedPhase(answers.buildLog.log) : undefined;
+  const where = pkg ? (phaseAt(pkg, phase, index) ?? packageAt(pkg, index)) : undefined;
   const name = pkg?.name ?? /-([^/]+)\.drv$/.exec(drvPath ?? '')?.[1]?.replace(/^[0-9a-z]{32}-/, '');
   if (!log) return { ...diagnoseNixError(answers.build!.stderr, index, fallback, 'build'), ...(where ?? {}) };
   const quoted = log.errors.length ? log.errors : log.tail;
@@ -444,6 +445,34 @@ function schemaProblem(entry: EvalReport['schema'][number], flake: AssembledFlak
     ...place,
     ruleId: 'eval',
   };
+}
+
+/**
+ * Where in a package's file the phase that failed is decided: patching at `postPatch` (or
+ * `patches`), compiling at what made the sources (`postPatch`, else `src`), installing at
+ * `installPhase`.
+ * Found in the file that holds its `pname` (Nix's `meta.position`); undefined elsewhere.
+ */
+function phaseAt(pkg: PackageInfo, phase: string | undefined, index: SourceIndex): Place | undefined {
+  const attributes: Record<string, string[]> = {
+    unpackPhase: ['src'],
+    patchPhase: ['postPatch', 'prePatch', 'patches'],
+    buildPhase: ['postPatch', 'src'],
+    installPhase: ['installPhase', 'postInstall'],
+  };
+  const names = phase ? attributes[phase] : undefined;
+  const m = /^(?<path>\/.+):(?<line>\d+)$/.exec(pkg.position ?? '')?.groups;
+  if (!names || !m) return undefined;
+  const file = [...index.roots].map(([root, flake]) => (m.path!.startsWith(`${root}/`) ? flake.files.find((f) => `${root}/${f.path}` === m.path) : undefined)).find(Boolean);
+  if (!file) return undefined;
+  const lines = file.text.split('\n');
+  for (const name of names) {
+    const at = lines.findIndex((l) => new RegExp(`^\\s*${name}\\s*=`).test(l));
+    if (at === -1) continue;
+    const mapped = mapPosition({ path: m.path!, line: at + 1, column: lines[at]!.search(/\S/) + 1 }, index);
+    if (mapped) return { file: mapped.file, place: mapped.place, ...(mapped.blockId ? { blockId: mapped.blockId } : {}) };
+  }
+  return undefined;
 }
 
 /** The page line of a package's `pname`, from Nix's `meta.position`. */

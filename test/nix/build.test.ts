@@ -11,6 +11,8 @@ import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
 import { STANDIN } from './standin-tools.ts';
 
 const BUILD = ['--offline', '--level', 'build'];
+/** A compiler error in the sources is at the line that chose them. */
+const SRC = '  src = ./src;';
 let run: VerifierRun | undefined;
 afterEach(async () => {
   await run?.cleanup();
@@ -36,9 +38,10 @@ function withPackageCopy({ broken }: { broken: boolean }) {
   };
 }
 
-async function expectBuildDriftAtPackage(r: VerifierRun, reason: RegExp) {
+/** Drift at a line of the package's block: `pname` by default, `src` for what its sources do. */
+async function expectBuildDriftAtPackage(r: VerifierRun, reason: RegExp, needle = '  pname = "hello-module";') {
   expect(r.exitCode, r.stderr).toBe(1);
-  const line = await r.lineOf('module.md', '  pname = "hello-module";');
+  const line = await r.lineOf('module.md', needle);
   const found = r.report!.diagnostics.find((d) => d.file === r.pagePath('module.md') && d.place?.line === line);
   expect(found, `no diagnostic at module.md:${line} in:\n${r.stderr}`).toBeDefined();
   expect(found!.reason).toMatch(reason);
@@ -64,9 +67,18 @@ describe('a kernel module at the build level', () => {
       const file = join(dir, 'flakes/hello/src/hello.c');
       await writeFile(file, (await readFile(file, 'utf8')).replace('return 0;', 'return undeclared_thing;'));
     });
-    const found = await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
+    const found = await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/, SRC);
     expect(found.reason).not.toMatch(/\/nix\/store\/[0-9a-z]{32}-[^ ]*hello\.c/);
     expect(found.reason).toContain('nix log /nix/store/');
+  });
+
+  it('puts a patch that no longer applies at postPatch, and a failed install at installPhase', async () => {
+    const patch = { page: 'module.md', from: '  src = ./src;\n', to: `  src = ./src;\n\n  postPatch = ''\n    substituteInPlace hello.c --replace-fail "no such text" "other text"\n  '';\n` };
+    run = await build([patch]);
+    await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build; the log ends with:[\s\S]*no such text/, '  postPatch = \'\'');
+    await run.cleanup();
+    run = await build([{ page: 'module.md', from: 'install -D hello.ko', to: 'install -D hello-world.ko' }]);
+    await expectBuildDriftAtPackage(run, /cannot stat 'hello-world\.ko'/, "  installPhase = ''");
   });
 
   it('builds a package that says it is a kernel the stand-in cannot build', async () => {
@@ -75,7 +87,7 @@ describe('a kernel module at the build level', () => {
       const file = join(dir, 'flakes/hello/src/hello.c');
       await writeFile(file, (await readFile(file, 'utf8')).replace('return 0;', 'return undeclared_thing;'));
     });
-    await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
+    await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/, SRC);
     expect(run.report!.flakes[0]!.notBuilt).toEqual([]);
   });
 
@@ -216,7 +228,7 @@ describe('a kernel the offline stand-in has no source for', () => {
       const file = join(dir, 'flakes/hello/src/hello.c');
       await writeFile(file, (await readFile(file, 'utf8')).replace('return 0;', 'return undeclared_thing;'));
     });
-    await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/);
+    await expectBuildDriftAtPackage(run, /`hello-module-1\.0` does not build, the compiler says:\n\s+hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/, SRC);
   });
 
   it('does not excuse an expected failure that a built kernel shows no longer fails', async () => {

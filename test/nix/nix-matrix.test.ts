@@ -96,7 +96,8 @@ const CASES: DriftCase[] = [
     edits: [{ page: 'module.md', from: '  src = ./src;\n', to: `  src = ./src;\n  postPatch = ''\n    substituteInPlace hello.c --replace-fail "return 0;" "return undeclared_thing;"\n  '';\n` }],
     args: ['--offline', '--level', 'build'],
     page: 'module.md',
-    needle: '  pname = "hello-module";',
+    // The compiler's error is in what postPatch made of the sources: at the line that made it.
+    needle: "  postPatch = ''",
     reason: /hello\.c:\d+:\d+: error: 'undeclared_thing' undeclared/,
   },
   {
