@@ -302,8 +302,9 @@ function failedCheck(name: string, flake: AssembledFlake, checks: JudgeContext['
 }
 
 /**
- * The block that broke a claim: the claim names options (`config.boot.kernelModules`), and
- * the line of the flake that sets one of them, from a page first, is what changed.
+ * The block that broke a claim: the claim names options (`config.boot.kernelModules`) or outputs
+ * of the flake (`flake.checks.${system}`), itself or through the names its checks file binds,
+ * and the line of the flake that sets one of them, from a page first, is what changed.
  */
 function claimCause(name: string, flake: AssembledFlake, checks: JudgeContext['checks']): Place | undefined {
   if (!checks) return undefined;
@@ -311,8 +312,21 @@ function claimCause(name: string, flake: AssembledFlake, checks: JudgeContext['c
   const start = lines.findIndex((l) => l.includes(JSON.stringify(name)));
   if (start === -1) return undefined;
   const end = lines.findIndex((l, i) => i > start && (/^\s*"/.test(l) || /^}/.test(l)));
-  const text = lines.slice(start, end === -1 ? undefined : end).join('\n');
-  const options = [...text.matchAll(/\bconfig\.([A-Za-z_][\w'-]*(?:\.[A-Za-z_][\w'-]*)*)/g)].map((m) => m[1]!);
+  const own = lines.slice(start, end === -1 ? undefined : end).join('\n');
+  // The names the claim uses that the checks file binds (`checked = …;`), one level deep.
+  const bound = [...new Set(own.match(/\b[a-z][\w'-]*\b/gi) ?? [])].flatMap((word) => {
+    const at = lines.findIndex((l, i) => i < start && new RegExp(`^\\s*${escapeRegExp(word)}\\s*=`).test(l));
+    if (at === -1) return [];
+    const indent = /^\s*/.exec(lines[at]!)![0].length;
+    const next = lines.findIndex((l, i) => i > at && l.trim() !== '' && /^\s*/.exec(l)![0].length <= indent);
+    return [lines.slice(at, next === -1 ? undefined : next).join('\n')];
+  });
+  const text = [own, ...bound].join('\n');
+  const options = [
+    ...[...text.matchAll(/\bconfig\.([A-Za-z_][\w'-]*(?:\.[A-Za-z_][\w'-]*)*)/g)].map((m) => m[1]!),
+    // An output of the flake: the line of flake.nix that defines it.
+    ...[...text.matchAll(/\bflake\.([A-Za-z_][\w'-]*)/g)].map((m) => m[1]!).filter((output) => !['inputs', 'outPath', 'nixosConfigurations'].includes(output)),
+  ];
   for (const option of options) {
     const parts = option.split('.');
     const binding = new RegExp(`(^|[\\s{;])(${parts.map(escapeRegExp).join('\\s*\\.\\s*')})\\s*=(?!=)`);

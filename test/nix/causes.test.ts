@@ -3,7 +3,7 @@
  * line the verifier names, where the nearest Nix position would be elsewhere.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
+import { GUIDE, GUIDE_PAGES, runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
 
 const PAGES = ['simple.mdx', 'nur.mdx'];
 let run: VerifierRun | undefined;
@@ -57,5 +57,17 @@ describe('pointing at the cause', () => {
     expect(recursion).toHaveLength(1);
     // Current Nix gives the position of the recursive reference (Nix 2.8 gave none; see the unit tests).
     expect(recursion[0]).toMatchObject({ file: run.pagePath('simple.mdx'), place: { line: await run.lineOf('simple.mdx', edit), column: edit.indexOf('config.boot') + 1 } });
+  });
+});
+
+describe('a claim that fails because of what a page defines', () => {
+  it('is at the page line that defines what the claim reads (a check copied for the wrong kernel set), with the claim named', async () => {
+    const from = '          qc71-slimbook-laptop-latest = pkgs.linuxPackages_latest.qc71-slimbook-laptop;';
+    run = await runVerifier(GUIDE, GUIDE_PAGES, [{ page: 'nur.mdx', from, to: from.replace('linuxPackages_latest', 'linuxPackages_6_12') }], ['--offline', '--level', 'eval']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const found = run.report!.diagnostics.find((d) => d.ruleId === 'check')!;
+    expect(found.reason).toContain('Check failed: "the flake\'s checks build the module for linuxPackages and linuxPackages_latest" does not hold.');
+    expect(found).toMatchObject({ file: run.pagePath('nur.mdx'), place: expect.objectContaining({ line: await run.lineOf('nur.mdx', '      checks = forAllSystems (') }) });
+    expect(found.notes).toEqual([expect.stringMatching(/^the claim is at .*nur\.checks\.nix:\d+$/)]);
   });
 });

@@ -11,6 +11,10 @@ import type { Report } from '../../scripts/verifier/types.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures');
+/** The fixture name that stands for a copy of the guide (src/content/docs and src/flakes). */
+export const GUIDE = 'guide';
+/** The guide's pages, as runVerifier names them. */
+export const GUIDE_PAGES = ['index.mdx', 'package.mdx', 'simple.mdx', 'nur.mdx', 'check.mdx', 'options.mdx', 'maintenance.mdx', 'troubleshooting.mdx'];
 
 /** Nix as CI runs it: root, no daemon, nothing from binary caches. */
 export const NIX_ENV = {
@@ -55,7 +59,13 @@ export async function runVerifier(
   { defaultLevel = false }: { defaultLevel?: boolean } = {},
 ): Promise<VerifierRun> {
   const dir = await mkdtemp(join(tmpdir(), `drift-${fixture.replace(/\W/g, '-')}-`));
-  await cp(join(FIXTURES, fixture), dir, { recursive: true });
+  if (fixture === GUIDE) {
+    // The guide itself: its pages and its glue, as they are in the checkout.
+    await cp(join(ROOT, 'src/content/docs'), join(dir, 'pages'), { recursive: true });
+    await cp(join(ROOT, 'src/flakes'), join(dir, 'flakes'), { recursive: true });
+  } else {
+    await cp(join(FIXTURES, fixture), dir, { recursive: true });
+  }
   await prepare?.(dir);
   for (const edit of edits) {
     const path = join(dir, 'pages', edit.page);
