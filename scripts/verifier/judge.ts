@@ -38,7 +38,7 @@ export interface JudgeContext {
 export function judgeFlake(flake: AssembledFlake, answers: FlakeAnswers, ctx: JudgeContext): Judgement {
   const fallback = flakeFallback(flake);
   if (!answers.eval.ok || !answers.report) {
-    return { level: 'parse', diagnostics: [positioned(diagnoseNixError(answers.eval.stderr, ctx.index, fallback, 'eval'), flake, fallback)], checks: [], builtAgainst: [] };
+    return { level: 'parse', diagnostics: [positioned(pageFirst(diagnoseNixError(answers.eval.stderr, ctx.index, fallback, 'eval'), flake), flake, fallback)], checks: [], builtAgainst: [] };
   }
   const report = answers.report;
   const diagnostics: Diagnostic[] = report.schema.map((entry) => schemaProblem(entry, flake, fallback));
@@ -197,7 +197,9 @@ export function judgeExpectedFailure(
   const unavailable = answers.flatMap((a) => a.unavailable ?? []);
   // A claim the block names can only fail at eval: that it holds is known without a build.
   const namesClaim = answers.some((a) => Object.keys(a.report?.checks ?? {}).some((name) => squash(checkFailure(name)).includes(expected)));
-  if (failures.length === 0 && unavailable.length && !namesClaim) {
+  // Claims the copy breaks are what it lacks, not yet the failure it shows, when it could go no further.
+  const onlyClaims = failures.every((f) => f.level === 'eval' && f.text.startsWith('Check failed:'));
+  if (onlyClaims && unavailable.length && !namesClaim) {
     return { cap: `The expected failure at ${block.page}:${block.start.line} evaluates, and its sources could not be fetched here to build it: ${unavailable[0]!.reason}` };
   }
   // A build the offline stand-in cannot do (another kernel) shows nothing: not checked here.
@@ -205,7 +207,7 @@ export function judgeExpectedFailure(
   // expected error has shown it no longer fails, whatever the rest would do.
   const notBuilt = answers.flatMap((a) => a.notBuilt ?? []);
   const builtSome = answers.some((a) => a.build);
-  if (failures.length === 0 && notBuilt.length && !builtSome && !namesClaim) {
+  if (onlyClaims && notBuilt.length && !builtSome && !namesClaim) {
     return { notBuilt: `Not checked here: it evaluates, and the offline stand-in cannot build ${notBuilt[0]!.name} (${notBuilt[0]!.reason})` };
   }
   // Built without the failure, and not booted: it may show at boot. Only declared claims that do
@@ -263,6 +265,24 @@ export function claimShows(name: string, fails: string): boolean {
 /** How a claim that does not hold is worded, in diagnostics and for `fails` to match. */
 function checkFailure(name: string): string {
   return `Check failed: "${name}" does not hold.`;
+}
+
+/**
+ * An evaluation error in the checks file whose trace passes through a page (a claim reading
+ * `nixosConfigurations.hero` of a flake whose page renamed the host) is the page's: the claims
+ * are the guide's own, and right until a page changes what they read.
+ */
+function pageFirst(diagnostic: Diagnostic, flake: AssembledFlake): Diagnostic {
+  if (!flake.checks || diagnostic.file !== flake.checks || diagnostic.blockId) return diagnostic;
+  const page = diagnostic.notes?.map((n) => /^also at (.+\.mdx?):(\d+):(\d+)$/.exec(n)).find(Boolean);
+  if (!page) return diagnostic;
+  const here = `also at ${diagnostic.file}${diagnostic.place ? `:${diagnostic.place.line}:${diagnostic.place.column}` : ''}`;
+  return {
+    ...diagnostic,
+    file: page[1]!,
+    place: { line: Number(page[2]), column: Number(page[3]) },
+    notes: [here, ...(diagnostic.notes ?? []).filter((n) => n !== page[0])],
+  };
 }
 
 /**

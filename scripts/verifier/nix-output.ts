@@ -236,7 +236,8 @@ export function pagePaths(message: string, index: SourceIndex): string {
  * the first binding in that file whose path ends like the option's path.
  */
 export function optionDefinitions(message: string, index: SourceIndex): NixPosition[] {
-  const named = /option [`‘'"]([^`'’"]+)['’"`]/.exec(message)?.[1];
+  // Nix quotes option names as `…' (2.8) or ‘…’: the name may hold `"[definition 1-entry 2]"`.
+  const named = /option [`‘]([^'’]+)['’]/.exec(message)?.[1] ?? /option "([^"]+)"/.exec(message)?.[1];
   if (!named) return [];
   // `boot.kernelModules.[definition 1-entry 2]` names an entry of a definition: the option is the rest.
   const option = named.replace(/\.?"?\[definition \d+(?:-entry \d+)?\]"?/g, '');

@@ -525,7 +525,8 @@ function environmentProblem(reason: string): Diagnostic {
  */
 function groupUnderCauses(diagnostics: Diagnostic[]): Map<string, string> {
   const folded = new Map<string, string>();
-  const same = (text: string) => stripAnsi(text).replace(/\/nix\/store\/[0-9a-z]{32}-/g, '/nix/store/…-').replace(/\s+/g, ' ').trim();
+  // The same words, wherever the places they name are told (a store path, or its page line).
+  const same = (text: string) => stripAnsi(text).replace(/\/[^\s'"`’:]+(?::\d+)*/g, '…').replace(/\s+/g, ' ').trim();
   const SOMETHING_ELSE = 'but it failed with something else:\n';
   for (let i = diagnostics.length - 1; i >= 0; i--) {
     const d = diagnostics[i]!;

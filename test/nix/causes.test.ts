@@ -70,4 +70,22 @@ describe('a claim that fails because of what a page defines', () => {
     expect(found).toMatchObject({ file: run.pagePath('nur.mdx'), place: expect.objectContaining({ line: await run.lineOf('nur.mdx', '      checks = forAllSystems (') }) });
     expect(found.notes).toEqual([expect.stringMatching(/^the claim is at .*nur\.checks\.nix:\d+$/)]);
   });
+
+  it('a function where boot.extraModulePackages wants a package: at the line that sets the option', async () => {
+    const from = 'qc71-slimbook-laptop = config.boot.kernelPackages.callPackage ./qc71-slimbook-laptop.nix { };';
+    run = await runVerifier(GUIDE, GUIDE_PAGES, [{ page: 'simple.mdx', from, to: from.replace(' { };', ';') }], ['--offline', '--level', 'eval']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const found = run.report!.diagnostics.find((d) => /is not of type `package'/.test(d.reason))!;
+    expect(found).toMatchObject({ file: run.pagePath('simple.mdx'), place: { line: await run.lineOf('simple.mdx', 'boot.extraModulePackages = [ qc71-slimbook-laptop ];'), column: 1 } });
+    // Said as the reader knows the file, not as a store path.
+    expect(found.reason).toContain("- In `configuration.nix': <function>");
+  });
+
+  it('a renamed host that a claim reads: at the page line that names the hosts, not in the checks file', async () => {
+    run = await runVerifier(GUIDE, GUIDE_PAGES, [{ page: 'simple.mdx', from: 'nixosConfigurations.hero =', to: 'nixosConfigurations.laptop =' }], ['--offline', '--level', 'eval']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const found = run.report!.diagnostics.find((d) => /attribute 'hero' missing/.test(d.reason))!;
+    expect(found).toMatchObject({ file: run.pagePath('simple.mdx'), place: expect.objectContaining({ line: await run.lineOf('simple.mdx', 'nixosConfigurations.laptop =') }) });
+    expect(found.notes).toContainEqual(expect.stringMatching(/^also at .*simple\.checks\.nix:\d+:\d+$/));
+  });
 });
