@@ -181,7 +181,7 @@ export function diagnoseNixError(
   const error = parseNixError(stderr);
   // Messages that name a place without a line come first: Nix's own positions for them point
   // into nixpkgs, not at the reader's mistake.
-  const named = [...optionDefinitions(error.message, index), ...missingPathReferences(error.message, index)];
+  const named = [...optionDefinitions(error.message, index), ...missingPathReferences(error.message, index), ...moduleImports(error.message, error.positions, index)];
   const mapped = [...named, ...error.positions].map((p) => ({ p, m: mapPosition(p, index) }));
   // A missing attribute is at the line that spells it, when one of the positions is: Nix 2.8
   // names the set that lacks it first, which may be lines away.
@@ -306,6 +306,32 @@ export function missingPathReferences(message: string, index: SourceIndex): NixP
 }
 
 /** How the file at `from` names `to` with a relative path (both relative to the flake's root). */
+/**
+ * A file that is no NixOS module, imported as one (a package file in `modules = [ … ]`): the
+ * module system calls it with `config`, which it does not take. The mistake is the line that
+ * imports it, not the file's first line.
+ */
+export function moduleImports(message: string, positions: readonly NixPosition[], index: SourceIndex): NixPosition[] {
+  if (!/called with unexpected argument '(config|options|modulesPath|specialArgs)'/.test(message)) return [];
+  for (const position of positions) {
+    for (const [root, flake] of index.roots) {
+      if (!position.path.startsWith(`${root}/`)) continue;
+      const target = position.path.slice(root.length + 1);
+      for (const file of flake.files) {
+        if (file.path === target) continue;
+        const spelt = relativeSpelling(file.path, target);
+        const lines = file.text.split('\n');
+        // In a list of modules (`modules = [ … ]`, `imports = [ … ]`), not in a call of the file.
+        const before = (i: number) => [...lines.slice(0, i), lines[i]!.slice(0, lines[i]!.indexOf(spelt))].join('\n');
+        const inModules = (i: number) => /(?:modules|imports)\s*=\s*\[[^\]]*$/.test(before(i));
+        const line = lines.findIndex((l, i) => !/^\s*#/.test(l) && new RegExp(`${escapeRegExp(spelt)}(?![\\w./-])`).test(l) && inModules(i));
+        if (line !== -1) return [{ path: `${root}/${file.path}`, line: line + 1, column: lines[line]!.indexOf(spelt) + 1 }];
+      }
+    }
+  }
+  return [];
+}
+
 function relativeSpelling(from: string, to: string): string {
   const up = from.split('/').slice(0, -1);
   const target = to.split('/');

@@ -88,4 +88,12 @@ describe('a claim that fails because of what a page defines', () => {
     expect(found).toMatchObject({ file: run.pagePath('simple.mdx'), place: expect.objectContaining({ line: await run.lineOf('simple.mdx', 'nixosConfigurations.laptop =') }) });
     expect(found.notes).toContainEqual(expect.stringMatching(/^also at .*simple\.checks\.nix:\d+:\d+$/));
   });
+
+  it('a package file imported as a NixOS module: at the line that imports it, not at the file', async () => {
+    run = await runVerifier(GUIDE, GUIDE_PAGES, [{ page: 'simple.mdx', from: '        modules = [ ./configuration.nix ];', to: '        modules = [\n          ./configuration.nix\n          ./qc71-slimbook-laptop.nix\n        ];' }], ['--offline', '--level', 'eval']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const found = run.report!.diagnostics.find((d) => /called with unexpected argument 'config'/.test(d.reason))!;
+    expect(found).toMatchObject({ file: run.pagePath('simple.mdx'), place: { line: await run.lineOf('simple.mdx', '          ./qc71-slimbook-laptop.nix'), column: 11 } });
+  });
 });
+
