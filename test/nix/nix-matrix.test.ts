@@ -68,6 +68,13 @@ const drift = (kind: string, edits: Edit[], needle: string, reason: RegExp): Dri
 
 const CASES: DriftCase[] = [
   drift('a parse error', onSimple('[ "qc71_laptop" ];', '[ "qc71_laptop" ] ];'), '[ "qc71_laptop" ] ];', /syntax error, unexpected '\]'/),
+  drift(
+    'a file that ends before its expression does (an error at the end of the file)',
+    onSimple('        modules = [ ./configuration.nix ];\n      };\n    };\n}\n```', '        modules = [ ./configuration.nix ];\n      };\n    };\n```'),
+    // At the block's last line, where the file ends too soon.
+    '    };\n```',
+    /end of file/,
+  ),
   drift('an undefined variable', onSimple('module = config.boot', 'module = confg.boot'), 'module = confg.boot', /undefined variable 'confg'/),
   drift('a missing argument', onSimple('  kernelModuleMakeFlags,\n}:', '  kernelModuleMakeFlags,\n  kmodTools,\n}:'), '  kmodTools,', /called without required argument "kmodTools"/),
   drift('an option type error', onSimple('boot.kernelModules = [ "qc71_laptop" ];', 'boot.kernelModules = "qc71_laptop";'), 'boot.kernelModules = "qc71_laptop";', /is not of type/),
