@@ -584,13 +584,19 @@ function isExtraction(value: unknown): value is Extraction {
  * Hash of the verifier's own code, the page syntax it shares with the site, and the locked
  * dependencies (the Markdown parsers): a change to any invalidates the cache.
  */
-function verifierHash(): string {
+/**
+ * The verifier's own code, every file of it in every folder (the boot level's ACPI table in
+ * vm/ too), but the stand-in, which a run names by its own hash: part of every cache key.
+ */
+export function verifierHash(dirs: readonly string[] = [VERIFIER_DIR, MARKDOWN_DIR]): string {
   const hash = createHash('sha256');
-  for (const dir of [VERIFIER_DIR, MARKDOWN_DIR]) {
-    for (const name of readdirSync(dir).sort()) {
-      if (!/\.(ts|nix)$/.test(name)) continue;
-      hash.update(name).update(readFileSync(join(dir, name)));
-    }
+  for (const dir of dirs) {
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /\.(ts|nix|asl|sh)$/.test(e.name))
+      .map((e) => join(e.parentPath, e.name))
+      .filter((path) => !path.includes('/nixpkgs-standin/'))
+      .sort();
+    for (const path of files) hash.update(path.slice(dir.length)).update(readFileSync(path));
   }
   try {
     hash.update(readFileSync(join(VERIFIER_DIR, '../../package-lock.json')));

@@ -192,3 +192,26 @@ describe('writing an entry', () => {
     expect(await cache.get(key)).toBeUndefined();
   });
 });
+
+describe('the verifier’s own hash, part of every cache key', async () => {
+  const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { verifierHash } = await import('../../scripts/verifier/run.ts');
+  it('changes with a file in a subfolder (vm/slimbook-hero.asl), and not with the stand-in, which is hashed on its own', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verifier-hash-'));
+    try {
+      await mkdir(join(dir, 'vm'));
+      await mkdir(join(dir, 'nixpkgs-standin'));
+      await writeFile(join(dir, 'run.ts'), 'export {};\n');
+      await writeFile(join(dir, 'vm/table.asl'), 'one\n');
+      const before = verifierHash([dir]);
+      await writeFile(join(dir, 'nixpkgs-standin/default.nix'), '{ }\n');
+      expect(verifierHash([dir])).toBe(before);
+      await writeFile(join(dir, 'vm/table.asl'), 'two\n');
+      expect(verifierHash([dir])).not.toBe(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
