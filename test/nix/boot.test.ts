@@ -4,12 +4,11 @@
  * marked with a host run inside it. Needs Nix, the kernel sources, QEMU, busybox, dash and iasl
  * (scripts/setup-machine.sh installs them; CI runs it).
  */
-import { execFile } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NIX_ENV, runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
+import { GUIDE, GUIDE_PAGES, runVerifier, type Edit, type VerifierRun } from './run-verifier.ts';
 
 const BOOT = ['--offline', '--level', 'boot'];
 const SOURCES = ['--sources', resolve(import.meta.dirname, '../../../shared/sources')];
@@ -134,29 +133,12 @@ describe('a machine that cannot boot is the machine’s problem, never a pass', 
 
 describe('the guide’s runtime blocks', () => {
   it('fail when the machine reads another value than the page shows: the options page’s sysfs block, at its line', async () => {
-    const root = resolve(import.meta.dirname, '../..');
-    const dir = await mkdtemp(join(tmpdir(), 'boot-guide-'));
-    try {
-      await cp(join(root, 'src/content/docs'), join(dir, 'pages'), { recursive: true });
-      await cp(join(root, 'src/flakes'), join(dir, 'flakes'), { recursive: true });
-      const options = join(dir, 'pages/options.mdx');
-      const needle = '$ cat /sys/module/qc71_laptop/parameters/nolightbar\nY';
-      const text = await readFile(options, 'utf8');
-      expect(text).toContain(needle);
-      await writeFile(options, text.replace(needle, '$ cat /sys/module/qc71_laptop/parameters/nolightbar\nN'));
-      const pages = (await readdir(join(dir, 'pages'))).filter((p) => p.endsWith('.mdx')).map((p) => join(dir, 'pages', p));
-      const report = join(dir, 'report.json');
-      const argv = [join(root, 'scripts/verify.ts'), '--strict', '--no-cache', '--quiet', ...BOOT, ...SOURCES, '--flakes', join(dir, 'flakes'), '--report', report, ...pages];
-      const exitCode = await new Promise<number>((done) => execFile(process.execPath, argv, { env: NIX_ENV, cwd: root, maxBuffer: 16 << 20 }, (error) => done(error ? Number(error.code) : 0)));
-      expect(exitCode).toBe(1);
-      const line = (await readFile(options, 'utf8')).split('\n').indexOf('$ cat /sys/module/qc71_laptop/parameters/nolightbar') + 1;
-      const parsed = JSON.parse(await readFile(report, 'utf8')) as { diagnostics: Array<{ file: string; place?: { line: number }; ruleId: string; reason: string }> };
-      expect(parsed.diagnostics).toEqual([
-        expect.objectContaining({ file: options, place: expect.objectContaining({ line }), ruleId: 'boot', reason: expect.stringContaining('The page shows:\n    N\nThe machine printed:\n    Y') }),
-      ]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const needle = '$ cat /sys/module/qc71_laptop/parameters/nolightbar\nY';
+    run = await runVerifier(GUIDE, GUIDE_PAGES, [{ page: 'options.mdx', from: needle, to: needle.replace(/Y$/, 'N') }], [...BOOT, ...SOURCES]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const line = await run.lineOf('options.mdx', '$ cat /sys/module/qc71_laptop/parameters/nolightbar');
+    expect(run.report!.diagnostics).toEqual([
+      expect.objectContaining({ file: run.pagePath('options.mdx'), place: expect.objectContaining({ line }), ruleId: 'boot', reason: expect.stringContaining('The page shows:\n    N\nThe machine printed:\n    Y') }),
+    ]);
   });
 });
-
