@@ -55,7 +55,7 @@ export async function bootMachine(request: BootRequest): Promise<BootResult> {
   await mkdir(request.scratch, { recursive: true });
   let entries: CpioEntry[];
   try {
-    entries = [...(await toolEntries()), ...moduleEntries(request.moduleTree), ...planEntries(request)];
+    entries = [...(await toolEntries()), ...moduleEntries(request.moduleTree, request.plan.kernelModules), ...planEntries(request)];
   } catch (error) {
     return { fault: `The machine's initramfs could not be made: ${(error as Error).message}` };
   }
@@ -137,24 +137,53 @@ async function toolEntries(): Promise<CpioEntry[]> {
 }
 
 /** The system's module tree, followed through its links into the store; its `build` links are left out. */
-function moduleEntries(tree: string): CpioEntry[] {
+/**
+ * The system's module tree, followed through its links into the store: its index files, the
+ * modules its packages install (`extra/`, `updates/`), those boot.kernelModules names, and what
+ * they need (modules.dep). A NixOS kernel's thousands of other modules stay out: the machine
+ * has 256 MiB. Its `build` links are left out.
+ */
+function moduleEntries(tree: string, wanted: readonly string[]): CpioEntry[] {
   const entries: CpioEntry[] = ['run/booted-system', 'run/booted-system/kernel-modules'].map((path) => ({ path, kind: 'dir' as const }));
   entries.push({ path: 'run/current-system', kind: 'symlink', target: 'booted-system' });
-  const walk = (from: string, to: string) => {
-    for (const name of readdirSync(from)) {
-      if (name === 'build' || name === 'source') continue;
-      const path = join(from, name);
-      const target = `${to}/${name}`;
-      if (statSync(path).isDirectory()) {
-        entries.push({ path: target, kind: 'dir' });
-        walk(path, target);
-      } else entries.push({ path: target, kind: 'file', data: readFileSync(path) });
+  const modules = join(tree, 'lib/modules');
+  if (!existsSync(modules)) return entries;
+  const name = (path: string) => path.replace(/^.*\//, '').replace(/\.ko(\.\w+)?$/, '').replaceAll('-', '_');
+  const names = new Set(wanted.map(name));
+  entries.push({ path: 'run/booted-system/kernel-modules/lib', kind: 'dir' }, { path: 'run/booted-system/kernel-modules/lib/modules', kind: 'dir' });
+  for (const version of readdirSync(modules)) {
+    const root = join(modules, version);
+    // modules.dep: `kernel/drivers/x.ko: kernel/y.ko kernel/z.ko`, paths relative to the version's folder.
+    const deps = new Map<string, string[]>();
+    const depFile = join(root, 'modules.dep');
+    if (existsSync(depFile)) {
+      for (const line of readFileSync(depFile, 'utf8').split('\n')) {
+        const [module, rest] = line.split(':');
+        if (module) deps.set(module, (rest ?? '').trim().split(/\s+/).filter(Boolean));
+      }
     }
-  };
-  const lib = join(tree, 'lib');
-  if (existsSync(lib)) {
-    entries.push({ path: 'run/booted-system/kernel-modules/lib', kind: 'dir' });
-    walk(lib, 'run/booted-system/kernel-modules/lib');
+    const files = new Set<string>();
+    const add = (module: string) => {
+      if (files.has(module)) return;
+      files.add(module);
+      for (const dep of deps.get(module) ?? []) add(dep);
+    };
+    for (const module of deps.keys()) if (/^(extra|updates)\//.test(module) || names.has(name(module))) add(module);
+    const target = `run/booted-system/kernel-modules/lib/modules/${version}`;
+    entries.push({ path: target, kind: 'dir' });
+    const walk = (from: string, relative: string) => {
+      for (const entry of readdirSync(join(root, from))) {
+        if (!from && (entry === 'build' || entry === 'source')) continue;
+        const path = from ? `${from}/${entry}` : entry;
+        if (statSync(join(root, path)).isDirectory()) {
+          entries.push({ path: `${relative}/${entry}`, kind: 'dir' });
+          walk(path, `${relative}/${entry}`);
+        } else if (!/\.ko(\.\w+)?$/.test(entry) || files.has(path) || !deps.has(path)) {
+          entries.push({ path: `${relative}/${entry}`, kind: 'file', data: readFileSync(join(root, path)) });
+        }
+      }
+    };
+    walk('', target);
   }
   return entries;
 }
