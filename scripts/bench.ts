@@ -306,7 +306,7 @@ async function bootAgainstQemu(system: string, scratch: string) {
     const bootMs = await boot(false);
     const checksMs = await boot(true);
     const started = performance.now();
-    await spawnProcess(qemuCommand(join(system, 'kernel'), join(scratch, 'initrd.gz'), join(scratch, 'slimbook-hero.aml')), { timeoutMs: 120_000 });
+    await spawnProcess(qemuCommand(join(system, 'kernel'), join(scratch, 'initrd.gz'), join(scratch, 'bare-console.log'), join(scratch, 'slimbook-hero.aml')), { timeoutMs: 120_000 });
     return { bootMs, checksMs, bareMs: performance.now() - started };
   } catch (error) {
     process.stderr.write(`The boot bench failed: ${(error as Error).message}\n`);

@@ -28,6 +28,8 @@ export PATH=/usr/bin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# Everything from here on goes to the second serial port: the kernel's messages stay on the first.
+exec > /dev/ttyS1 2>&1
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # The kernel's messages from here on are the ones about the modules.
 dmesg -c > /dev/null

@@ -69,19 +69,25 @@ export async function bootMachine(request: BootRequest): Promise<BootResult> {
     if ('fault' in compiled) return compiled;
     table = compiled.aml;
   }
-  const run = await spawnProcess(qemuCommand(request.kernelImage, initrd, table), { timeoutMs: request.timeoutMs });
+  const kernelLog = join(request.scratch, 'kernel-console.log');
+  const run = await spawnProcess(qemuCommand(request.kernelImage, initrd, kernelLog, table), { timeoutMs: request.timeoutMs });
   const console = run.stdout;
+  const kernelSaid = () => tail(readFileSync(kernelLog, { encoding: 'utf8', flag: 'a+' }));
   if (run.fault) return { fault: `QEMU: ${run.fault}` };
-  if (run.timedOut) return { fault: `The virtual machine did not power off within ${Math.round(request.timeoutMs / 1000)} s. Its console ended with:\n${tail(console)}` };
+  if (run.timedOut) return { fault: `The virtual machine did not power off within ${Math.round(request.timeoutMs / 1000)} s. Its console ended with:\n${tail(console)}\nThe kernel's ended with:\n${kernelSaid()}` };
   const reading = readConsole(console, request.plan.commands.length);
-  if (!reading.booted) return { fault: `The kernel did not boot (QEMU exit ${run.ok ? 0 : 'non-zero'}); its console said:\n${tail(console || run.stderr) || '(nothing)'}` };
-  if (!reading.ended) return { fault: `The virtual machine stopped before its checks ended; its console ended with:\n${tail(console)}` };
+  if (!reading.booted) return { fault: `The kernel did not boot (QEMU exit ${run.ok ? 0 : 'non-zero'}); it said:\n${kernelSaid() || tail(run.stderr) || '(nothing)'}` };
+  if (!reading.ended) return { fault: `The virtual machine stopped before its checks ended; its console ended with:\n${tail(console)}\nThe kernel's ended with:\n${kernelSaid()}` };
   return { reading, console };
 }
 
-/** The QEMU command line of a boot: no KVM, no network, the serial console on stdout. */
-export function qemuCommand(kernelImage: string, initrd: string, acpiTable?: string): string[] {
-  const args = ['-machine', 'q35', '-m', '256', '-nographic', '-no-reboot', '-nic', 'none', '-kernel', kernelImage, '-initrd', initrd, '-append', 'console=ttyS0 panic=-1 quiet loglevel=1'];
+/**
+ * The QEMU command line of a boot: no KVM, no network. The kernel's console is the first serial
+ * port, into `kernelLog`; what /init and the commands print goes to the second, on stdout, so
+ * that no kernel message (an oops raises the console's level) lands in a command's output.
+ */
+export function qemuCommand(kernelImage: string, initrd: string, kernelLog: string, acpiTable?: string): string[] {
+  const args = ['-machine', 'q35', '-m', '256', '-display', 'none', '-monitor', 'none', '-serial', `file:${kernelLog}`, '-serial', 'stdio', '-no-reboot', '-nic', 'none', '-kernel', kernelImage, '-initrd', initrd, '-append', 'console=ttyS0 panic=-1 quiet loglevel=1'];
   if (acpiTable) args.push(...HERO_SMBIOS.flatMap((s) => ['-smbios', s]), '-acpitable', `file=${acpiTable}`);
   return ['qemu-system-x86_64', ...args];
 }

@@ -130,7 +130,8 @@ describe('extractBlocks', () => {
     ]);
     expect(extractBlocks('p.md', '\n---\ntitle: "open\n---\n', strict).diagnostics[0]).toMatchObject({
       reason: expect.stringMatching(/^The frontmatter is not valid YAML: unexpected end of the stream within a double quoted scalar\./),
-      place: { line: 4, column: 1 },
+      // Where the quoted value starts, not where YAML noticed it never ends.
+      place: { line: 3, column: 8 },
     });
     expect(extractBlocks('p.md', '+++\ntitle = "a"\nbad =\n+++\n', strict).diagnostics[0]).toMatchObject({
       reason: expect.stringMatching(/^The frontmatter is not valid TOML: /),
