@@ -20,7 +20,7 @@ export interface VmPlan {
   commands: readonly string[];
 }
 
-/** The initramfs's /init: a busybox shell script. */
+/** The initramfs's /init: a shell script, run by dash, with busybox's tools and kmod's. */
 export function initScript(plan: VmPlan): string {
   const commands = plan.commands.map((_, i) => `run ${i}`).join('\n');
   return `#!/bin/sh
