@@ -5,6 +5,7 @@
 import { buildErrors, failedPhase } from './build-log.ts';
 import { compareVersions } from './kernel-modules.ts';
 import { MACHINES } from './vm.ts';
+import type { ConsoleReading } from './vm-script.ts';
 import { normaliseOutput, outputMatches } from './commands.ts';
 import { nixBase32Decode } from './nar.ts';
 import { diagnoseNixError, escapeRegExp, mapPosition, parseNixError, stripAnsi, type SourceIndex } from './nix-output.ts';
@@ -172,7 +173,7 @@ function moduleName(text: string): string {
 }
 
 /** What loading a module printed, and the kernel's lines about it. */
-function moduleLog(reading: FlakeAnswers['boots'] extends Record<string, infer B> | undefined ? (B extends { reading: infer R } ? R : never) : never, module: string): string {
+function moduleLog(reading: ConsoleReading, module: string): string {
   const name = moduleName(module);
   const about = (text: string) => text.split('\n').filter((l) => l.includes(name) || l.includes(module));
   return [...about(reading.modulesLoad), ...about(reading.dmesg)].join('\n');
